@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `dayone` command. TypeScript sources run through tsx's loader, so there is no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCli } = await import('../src/cli/main.ts');
+const result = await runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+});
+if (result !== 'running') process.exitCode = result;

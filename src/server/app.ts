@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
+import helmet from '@fastify/helmet';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { errorPage, notFoundPage } from '../web/careers/pages.tsx';
+import { renderPage } from '../web/render.tsx';
+import type { SiteContext } from '../web/ui/Document.tsx';
+import type { ContentSnapshot } from '../shared/contracts/content.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { toErrorResponse } from './errors.ts';
+import { careersRoutes } from './features/careers/careers.routes.ts';
+import { createContentService, type ContentService } from './features/content/content.service.ts';
+import { healthRoutes } from './features/health/health.routes.ts';
+import { registerAssets } from './http/assets.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The content service of this app, for the CLI and tests. */
+    content: ContentService;
+  }
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Builds the HTTP app from its dependencies, in a visible order: logging and security,
+ * then services, then features. The caller listens and closes; the database is the caller's.
+ */
+export async function buildApp({ config, database }: AppDeps): Promise<FastifyInstance> {
+  const https = config.publicUrl.startsWith('https:');
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Keep a proxy's request id when it sends a sane one, so logs join up across hops.
+    genReqId: (request) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    routerOptions: { ignoreTrailingSlash: true },
+    // Close keep-alive sockets that are idle at shutdown; requests in flight finish first.
+    forceCloseConnections: 'idle',
+    bodyLimit: 1024 * 1024,
+  });
+
+  // Security headers: no script or style from anywhere but this origin, no inline script.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
+  });
+  // Compresses dynamic answers; cached pages arrive already compressed and are left alone.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  const content = createContentService({ db: database.db, log: app.log });
+  app.decorate('content', content);
+  await content.refresh();
+  // Another node or the CLI may load new content into a shared database; notice it soon.
+  const refresher = setInterval(() => {
+    content.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'content refresh failed'));
+  }, config.contentRefreshMs);
+  refresher.unref();
+  app.addHook('onClose', async () => clearInterval(refresher));
+
+  const assets = await registerAssets(app);
+  const site = (snapshot: ContentSnapshot | undefined): SiteContext => ({
+    organization: snapshot?.organization ?? 'Day One',
+    publicUrl: config.publicUrl,
+    stylesheet: assets.stylesheet,
+  });
+
+  healthRoutes(app, { database });
+  careersRoutes(app, { content, site });
+
+  const wantsHtml = (request: FastifyRequest) =>
+    !/^\/(api|v0|v1)\//.test(request.url) && (request.headers.accept ?? '').includes('text/html');
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (wantsHtml(request)) {
+      const html = renderPage(notFoundPage(content.current(), path), site(content.current()));
+      return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+    }
+    return reply.code(404).send({ code: 'not_found', message: `No route for ${request.method} ${path}` });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (!wantsHtml(request)) return reply.code(status).send(body);
+    const snapshot = content.current();
+    const path = request.url.split('?')[0] ?? '/';
+    const page = status === 404 ? notFoundPage(snapshot, path) : errorPage(snapshot, status, body.message);
+    return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(page, site(snapshot)));
+  });
+
+  return app;
+}

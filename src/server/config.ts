@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/** Raised when an environment variable holds a value the app cannot use. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The typed, frozen settings of one process. Read from the environment once, by `loadConfig`. */
+export interface Config {
+  /** TCP port to listen on. */
+  readonly port: number;
+  /** Interface to bind; 0.0.0.0 listens on every interface. */
+  readonly host: string;
+  /** The address people use to reach the site, without a trailing slash; used in canonical links and emails. */
+  readonly publicUrl: string;
+  /** A PostgreSQL server; when absent the embedded PGlite database in `dataDir` is used. */
+  readonly databaseUrl: string | undefined;
+  /** Folder for the embedded database, the generated session secret and local files. */
+  readonly dataDir: string;
+  /** Signs session cookies. Generated and kept in `dataDir` when absent in embedded mode. */
+  readonly sessionSecret: string | undefined;
+  /** SMTP server for mail; when absent mail goes to the outbox in the database. */
+  readonly smtpUrl: string | undefined;
+  /** The content pack loaded on first start and by `dayone content load` without a folder. */
+  readonly contentDir: string;
+  /** pino log level. */
+  readonly logLevel: (typeof logLevels)[number];
+  /** How often a node checks whether another node loaded new content, in milliseconds. */
+  readonly contentRefreshMs: number;
+}
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const envSchema = z.object({
+  // Port the HTTP server listens on.
+  PORT: optional(z.coerce.number().int().min(1).max(65535)).default(3000),
+  // Interface to bind.
+  HOST: optional(z.string().trim().min(1)).default('0.0.0.0'),
+  // Public base URL, e.g. https://careers.example.com.
+  PUBLIC_URL: optional(url(['http:', 'https:'])),
+  // postgres://user:pass@host:5432/db — unset means the embedded PGlite database.
+  DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+  // Folder for local state (embedded database, generated secret, uploaded files).
+  DATA_DIR: optional(z.string().trim().min(1)).default('.data'),
+  // At least 32 characters; required with DATABASE_URL so every node signs alike.
+  SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters long')),
+  // smtp://user:pass@host:587 or smtps://… — unset means the database outbox.
+  SMTP_URL: optional(url(['smtp:', 'smtps:'])),
+  // Content pack folder.
+  CONTENT_DIR: optional(z.string().trim().min(1)).default('content/default'),
+  // One of fatal, error, warn, info, debug, trace, silent.
+  LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
+});
+
+/**
+ * Parses the environment into a frozen Config, or throws a ConfigError naming the first
+ * variable that is wrong. The only place in the app that reads environment variables.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    const got = env[variable];
+    throw new ConfigError(variable, `${variable} ${describeIssue(issue)} (got ${JSON.stringify(got)})`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && !e.SESSION_SECRET) {
+    throw new ConfigError(
+      'SESSION_SECRET',
+      'SESSION_SECRET is required when DATABASE_URL is set, so that every node signs sessions alike',
+    );
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    sessionSecret: e.SESSION_SECRET,
+    smtpUrl: e.SMTP_URL,
+    contentDir: e.CONTENT_DIR,
+    logLevel: e.LOG_LEVEL,
+    contentRefreshMs: 5_000,
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'must be a number';
+    case 'too_small':
+    case 'too_big':
+      return issue.message.startsWith('must') ? issue.message : `is out of range: ${issue.message}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.join(', ')}`;
+    default:
+      return issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`;
+  }
+}
+
+/**
+ * Returns the config with a session secret. In embedded mode a missing secret is generated
+ * once and kept in DATA_DIR/session-secret (mode 0600), so sessions survive restarts.
+ */
+export async function withSessionSecret(config: Config): Promise<Config> {
+  if (config.sessionSecret) return config;
+  const { mkdir, readFile, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { randomBytes } = await import('node:crypto');
+  const file = join(config.dataDir, 'session-secret');
+  await mkdir(config.dataDir, { recursive: true });
+  let secret: string;
+  try {
+    secret = (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    secret = randomBytes(32).toString('base64url');
+    // 'wx' fails if another process wrote it first; then we read theirs.
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+      secret = (await readFile(file, 'utf8')).trim();
+    });
+  }
+  if (secret.length < 32) throw new ConfigError('SESSION_SECRET', `${file} holds a secret shorter than 32 characters`);
+  return Object.freeze({ ...config, sessionSecret: secret });
+}

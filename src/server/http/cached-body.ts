@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * A response body rendered once and served many times: its bytes, a strong ETag per
+ * encoding, and gzip/brotli variants compressed on first use.
+ */
+export class CachedBody {
+  readonly identity: Buffer;
+  readonly hash: string;
+  private gzip: Buffer | undefined;
+  private br: Buffer | undefined;
+
+  constructor(
+    text: string | Buffer,
+    readonly contentType: string,
+  ) {
+    this.identity = typeof text === 'string' ? Buffer.from(text) : text;
+    this.hash = createHash('sha256').update(this.identity).digest('base64url').slice(0, 27);
+  }
+
+  variant(encoding: Encoding): { bytes: Buffer; etag: string } {
+    if (encoding === 'br') {
+      this.br ??= brotliCompressSync(this.identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 10 } });
+      return { bytes: this.br, etag: `"${this.hash}-br"` };
+    }
+    if (encoding === 'gzip') {
+      this.gzip ??= gzipSync(this.identity, { level: 9 });
+      return { bytes: this.gzip, etag: `"${this.hash}-gz"` };
+    }
+    return { bytes: this.identity, etag: `"${this.hash}"` };
+  }
+}
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+/** Picks the best encoding the client accepts (brotli, then gzip), honouring `q=0`. */
+export function negotiateEncoding(header: string | undefined): Encoding {
+  if (!header) return 'identity';
+  const accepted = new Map<string, number>();
+  for (const part of header.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    accepted.set(name!.trim(), q ? Number(q.slice(2)) : 1);
+  }
+  const ok = (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return 'identity';
+}
+
+/** True when `If-None-Match` names this body in any encoding, so a 304 may be answered. */
+function matches(ifNoneMatch: string | undefined, body: CachedBody): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((raw) => {
+    const tag = raw.trim().replace(/^W\//, '');
+    return tag === '*' || tag === `"${body.hash}"` || tag === `"${body.hash}-br"` || tag === `"${body.hash}-gz"`;
+  });
+}
+
+/** Sends a cached body with ETag, Cache-Control and content negotiation; answers 304 when the client has it. */
+export function sendCached(request: FastifyRequest, reply: FastifyReply, body: CachedBody, cacheControl: string): FastifyReply {
+  const { bytes, etag } = body.variant(negotiateEncoding(request.headers['accept-encoding']));
+  void reply.header('cache-control', cacheControl).header('vary', 'accept-encoding').header('etag', etag);
+  if (matches(request.headers['if-none-match'], body)) return reply.code(304).send();
+  if (etag.endsWith('-br"')) void reply.header('content-encoding', 'br');
+  else if (etag.endsWith('-gz"')) void reply.header('content-encoding', 'gzip');
+  return reply.type(body.contentType).send(bytes);
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { withSessionSecret, type Config } from './config.ts';
+import { openDatabase } from './db/client.ts';
+
+export interface Server {
+  app: FastifyInstance;
+  /** The address it listens on, e.g. http://127.0.0.1:3000. */
+  address: string;
+  /** Stops taking requests, lets those in flight finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Reads config → opens and migrates the database → loads content on first start → builds the app → listens. */
+export async function startServer(baseConfig: Config): Promise<Server> {
+  const config = await withSessionSecret(baseConfig);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  let app: FastifyInstance | undefined;
+  try {
+    await database.migrate();
+    app = await buildApp({ config, database });
+    if (await app.content.loadPackIfEmpty({ dir: config.contentDir })) {
+      app.log.info({ contentDir: config.contentDir }, 'loaded the content pack into an empty database');
+    }
+    const address = await app.listen({ port: config.port, host: config.host });
+    const running = app;
+    let stopping: Promise<void> | undefined;
+    return {
+      app: running,
+      address,
+      stop: () =>
+        (stopping ??= (async () => {
+          await running.close();
+          await database.close();
+        })()),
+    };
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Stops the server on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+export function stopOnSignals(server: Server): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    server.app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    server.stop().then(
+      () => {
+        server.app.log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

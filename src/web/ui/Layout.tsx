@@ -1,0 +1,69 @@
+import type { ReactNode } from 'react';
+
+export type Section = 'home' | 'teams' | 'principles' | 'none';
+
+const nav: Array<{ href: string; label: string; section: Section }> = [
+  { href: '/', label: 'Our culture', section: 'home' },
+  { href: '/teams', label: 'Teams', section: 'teams' },
+  { href: '/principles', label: 'Principles', section: 'principles' },
+];
+
+/** The frame of every public page: skip link, header with navigation, main landmark, footer. */
+export function Layout({ organization, section, children }: { organization: string; section: Section; children: ReactNode }) {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="site-header">
+        <div className="container site-header__inner">
+          <a className="brand" href="/">
+            <span className="brand__mark" aria-hidden="true">
+              1
+            </span>
+            <span>
+              {organization} <span className="brand__suffix">Careers</span>
+            </span>
+          </a>
+          <nav aria-label="Main">
+            <ul className="nav">
+              {nav.map((item) => (
+                <li key={item.href}>
+                  <a href={item.href} className="nav__link" aria-current={item.section === section ? 'page' : undefined}>
+                    {item.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="site-footer">
+        <div className="container site-footer__inner">
+          <p>
+            © {organization}. We hire by principles: every interview assesses named principles, and every vote is written
+            before anyone sees another.
+          </p>
+          <nav aria-label="Footer">
+            <ul className="footer-nav">
+              {nav.map((item) => (
+                <li key={item.href}>
+                  <a href={item.href}>{item.label}</a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <p className="site-footer__powered">Powered by Day One, open-source hiring software.</p>
+        </div>
+      </footer>
+    </>
+  );
+}
+
+/** Sanitized HTML produced by the server's Markdown renderer. Never pass unsanitized input. */
+export function Prose({ html, className }: { html: string; className?: string }) {
+  return <div className={className ? `prose ${className}` : 'prose'} dangerouslySetInnerHTML={{ __html: html }} />;
+}
