@@ -100,7 +100,7 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     !/^\/(api|v0|v1)\//.test(request.url) && (request.headers.accept ?? '').includes('text/html');
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
+    const path = requestPath(request);
     if (wantsHtml(request)) {
       const html = renderPage(notFoundPage(content.current(), path), site(content.current()));
       return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
@@ -113,10 +113,20 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     if (status >= 500) request.log.error({ err: error }, 'unhandled error');
     if (!wantsHtml(request)) return reply.code(status).send(body);
     const snapshot = content.current();
-    const path = request.url.split('?')[0] ?? '/';
+    const path = requestPath(request);
     const page = status === 404 ? notFoundPage(snapshot, path) : errorPage(snapshot, status, body.message);
     return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(page, site(snapshot)));
   });
 
   return app;
+}
+
+/** The decoded path of a request, for messages; React escapes it where it is shown. */
+function requestPath(request: FastifyRequest): string {
+  const raw = request.url.split('?')[0] ?? '/';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { openDatabase } from '../server/db/client.ts';
+import { packFiles, writePack } from '../../test/support/packs.ts';
+import { defaultContentDir } from '../../test/support/test-app.ts';
+import { freshDatabase, testEngine, type TestDatabase } from '../../test/support/test-db.ts';
+import { runCli } from './main.ts';
+
+const SECRET = 'cli-test-secret-cli-test-secret-0123456';
+let server: TestDatabase | undefined;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dayone-cli-'));
+  env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', SESSION_SECRET: SECRET };
+  if (testEngine === 'postgres') {
+    server = await freshDatabase();
+    env.DATABASE_URL = server.url!;
+  }
+});
+afterAll(() => server?.close());
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { env, stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe('dayone CLI', () => {
+  it('prints help and exits 0', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: dayone <command>');
+    expect(stdout).toContain('content load [dir]');
+  });
+
+  it.each([[[]], [['frobnicate']], [['content', 'unload']], [['migrate', 'extra']], [['serve', '--port=1']]])(
+    'exits 2 with the usage for %j',
+    async (argv) => {
+      const { code, stderr } = await cli(...argv);
+      expect(code).toBe(2);
+      expect(stderr).toContain('Usage: dayone <command>');
+    },
+  );
+
+  it('exits 1 naming the variable when the configuration is wrong', async () => {
+    const out: string[] = [];
+    const code = await runCli(['migrate'], { env: { ...env, PORT: 'nope' }, stdout: () => {}, stderr: (l) => out.push(l) });
+    expect(code).toBe(1);
+    expect(out).toEqual(['dayone: PORT must be a number (got "nope")']);
+  });
+
+  it('migrates and says so', async () => {
+    const { code, stdout } = await cli('migrate');
+    expect(code).toBe(0);
+    expect(stdout).toBe('Migrations are up to date.');
+  });
+
+  it('refuses a broken pack naming file and field, and the site still serves the previous content', async () => {
+    const good = await cli('content', 'load', await writePack(packFiles()));
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^Loaded 2 teams and 2 principles from .+ \(content version \d+\)\.$/);
+
+    const broken = await writePack(
+      packFiles({ 'teams/robots.md': '---\nname: Robots\norder: 1\nsummary: R.\nmood: happy\n---\n', 'principles/be-kind.md': '---\norder: 1\nsummary: K.\n---\n' }),
+    );
+    const refused = await cli('content', 'load', broken);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('teams/robots.md: mood: is not a known field');
+    expect(refused.stderr).toContain('principles/be-kind.md: name: is required');
+    expect(refused.stderr).toContain('Nothing was loaded');
+
+    const config = loadConfig(env);
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const app = await buildApp({ config, database });
+    try {
+      const page = await app.inject({ url: '/teams', headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Robots');
+      expect(page.body).toContain('Acme');
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+
+  it('loads the default pack when no folder is named', async () => {
+    const { code, stdout } = await cli('content', 'load');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Loaded 10 teams and 14 principles from content/default');
+  });
+
+  it('exits 1 for a pack folder that does not exist', async () => {
+    const { code, stderr } = await cli('content', 'load', '/no/such/folder');
+    expect(code).toBe(1);
+    expect(stderr).toBe('dayone: The content pack folder /no/such/folder does not exist');
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('dayone serve', () => {
+  it('starts on a fresh data folder, serves pages, and on SIGTERM finishes in-flight requests and exits 0', async () => {
+    const port = await freePort();
+    const dataDir = await mkdtemp(join(tmpdir(), 'dayone-serve-'));
+    const child = spawn(process.execPath, ['bin/dayone.js', 'serve'], {
+      env: { ...process.env, ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', CONTENT_DIR: defaultContentDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!output.includes('Day One is running at') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(output).toContain(`Day One is running at http://localhost:${port}`);
+    expect(output).toContain('10 teams, 14 principles');
+
+    const inFlight = fetch(`http://127.0.0.1:${port}/principles`);
+    await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Leadership principles');
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"stopped"');
+    expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(false);
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, withSessionSecret } from './config.ts';
+
+const errorOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('gives working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: 'http://localhost:3000',
+      databaseUrl: undefined,
+      dataDir: '.data',
+      contentDir: 'content/default',
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'https://jobs.example.com/',
+      DATABASE_URL: 'postgres://u:p@db:5432/dayone',
+      DATA_DIR: '/var/lib/dayone',
+      SESSION_SECRET: 'x'.repeat(40),
+      SMTP_URL: 'smtps://mail.example.com:465',
+      CONTENT_DIR: '/srv/pack',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'https://jobs.example.com',
+      databaseUrl: 'postgres://u:p@db:5432/dayone',
+      dataDir: '/var/lib/dayone',
+      smtpUrl: 'smtps://mail.example.com:465',
+      contentDir: '/srv/pack',
+      logLevel: 'warn',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', 'PORT must be a number (got "abc")'],
+    [{ PORT: '70000' }, 'PORT', 'PORT is out of range'],
+    [{ PUBLIC_URL: 'careers.example.com' }, 'PUBLIC_URL', 'PUBLIC_URL must be a URL starting with http:// or https://'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', 'DATABASE_URL must be a URL starting with postgres:// or postgresql://'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL', 'SMTP_URL must be a URL starting with smtp:// or smtps://'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET', 'SESSION_SECRET must be at least 32 characters long'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ DATABASE_URL: 'postgres://db/x' }, 'SESSION_SECRET', 'SESSION_SECRET is required when DATABASE_URL is set'],
+  ])('refuses %o with one line naming %s', (env, variable, message) => {
+    const error = errorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
+  });
+});
+
+describe('withSessionSecret', () => {
+  it('generates a secret once in the data folder and reuses it on the next start', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'dayone-secret-'));
+    const first = await withSessionSecret(loadConfig({ DATA_DIR: dataDir }));
+    const second = await withSessionSecret(loadConfig({ DATA_DIR: dataDir }));
+    expect(first.sessionSecret!.length).toBeGreaterThanOrEqual(32);
+    expect(second.sessionSecret).toBe(first.sessionSecret);
+    expect((await readFile(join(dataDir, 'session-secret'), 'utf8')).trim()).toBe(first.sessionSecret);
+    expect((await stat(join(dataDir, 'session-secret'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps a secret given in the environment', async () => {
+    const config = loadConfig({ SESSION_SECRET: 's'.repeat(32), DATA_DIR: '/nonexistent' });
+    expect((await withSessionSecret(config)).sessionSecret).toBe('s'.repeat(32));
+  });
+});
