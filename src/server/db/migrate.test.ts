@@ -7,9 +7,10 @@ import { freshDatabase, testEngine } from '../../../test/support/test-db.ts';
 import { DatabaseInUseError, migrationsFolder, openPglite } from './client.ts';
 
 const tableNames = async (database: Awaited<ReturnType<typeof freshDatabase>>) => {
-  const result = await database.db.execute<{ table_name: string }>(
+  // Both drivers answer with { rows }.
+  const result = (await database.db.execute(
     sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
-  );
+  )) as unknown as { rows: Array<{ table_name: string }> };
   return result.rows.map((r) => r.table_name);
 };
 
