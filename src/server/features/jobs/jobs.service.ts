@@ -1,0 +1,81 @@
+import type { Db } from '../../db/client.ts';
+import { AppError } from '../../errors.ts';
+import { jobInputSchema, slugify, type PublicJob, type ValidJobInput } from '../../../shared/contracts/jobs.ts';
+import { findJobsByIds, findTeamsAndPrinciplesBySlug, insertJobs, type JobRow } from './jobs.repository.ts';
+
+/** One refused row of a batch of jobs: its number (1-based) and what is wrong with it. */
+export interface RowIssue {
+  row: number;
+  field: string;
+  message: string;
+}
+
+/** A batch of jobs with invalid rows; nothing of the batch was written. */
+export class JobBatchError extends AppError {
+  constructor(readonly issues: RowIssue[]) {
+    const first = issues[0]!;
+    super(
+      400,
+      'invalid_jobs',
+      `${new Set(issues.map((i) => i.row)).size} row(s) are invalid; the first is row ${first.row}: ${first.field ? `${first.field}: ` : ''}${first.message}`,
+      issues.map((i) => ({ field: `row ${i.row}${i.field ? `.${i.field}` : ''}`, message: i.message })),
+    );
+  }
+}
+
+/**
+ * Validates and writes a batch of jobs in one transaction. An invalid row refuses the whole
+ * batch with every problem named, unless `skipInvalid`, which writes the valid rows and reports
+ * the others. Teams and principles are named by slug and must exist in the loaded content.
+ */
+export async function createJobs({
+  db,
+  inputs,
+  skipInvalid = false,
+  firstRowNumber = 1,
+}: {
+  db: Db;
+  inputs: unknown[];
+  skipInvalid?: boolean;
+  /** The number of `inputs[0]` in the caller's file, so messages name the right row. */
+  firstRowNumber?: number;
+}): Promise<{ ids: number[]; skipped: RowIssue[] }> {
+  const refs = await findTeamsAndPrinciplesBySlug(db);
+  const rows: JobRow[] = [];
+  const issues: RowIssue[] = [];
+  inputs.forEach((raw, index) => {
+    const row = index + firstRowNumber;
+    const parsed = jobInputSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) issues.push({ row, field: issue.path.join('.'), message: issue.message });
+      return;
+    }
+    const resolved = resolve(parsed.data, refs);
+    if ('field' in resolved) issues.push({ row, ...resolved });
+    else rows.push(resolved);
+  });
+  if (issues.length && !skipInvalid) throw new JobBatchError(issues);
+  if (rows.length === 0) return { ids: [], skipped: issues };
+  const ids = await db.transaction((tx) => insertJobs(tx, rows));
+  return { ids, skipped: issues };
+}
+
+function resolve(
+  input: ValidJobInput,
+  refs: Awaited<ReturnType<typeof findTeamsAndPrinciplesBySlug>>,
+): JobRow | { field: string; message: string } {
+  const team = refs.teams.get(input.team);
+  if (!team) return { field: 'team', message: `no team has the slug "${input.team}"` };
+  const principleIds: number[] = [];
+  for (const slug of new Set(input.principles)) {
+    const principle = refs.principles.get(slug);
+    if (!principle) return { field: 'principles', message: `no principle has the slug "${slug}"` };
+    principleIds.push(principle.id);
+  }
+  return { input, requisitionId: input.requisitionId, slug: slugify(input.title), teamId: team.id, teamName: team.name, principleIds };
+}
+
+/** A public job by id, or undefined when it does not exist or is not public. */
+export async function findPublicJob({ db, id }: { db: Db; id: number }): Promise<PublicJob | undefined> {
+  return (await findJobsByIds(db, [id], { publicOnly: true }))[0];
+}
