@@ -208,7 +208,7 @@ function toPublicJob(row: JobSelect, principleList: PublicJob['principles'], que
   return {
     id: row.id,
     uuid: row.uuid,
-    ...(row.requisitionId ? { requisitionId: row.requisitionId } : {}),
+    requisitionId: row.requisitionId,
     slug: row.slug,
     title: row.title,
     team: { slug: row.teamSlug, name: row.teamName },
