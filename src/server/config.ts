@@ -33,6 +33,8 @@ export interface Config {
   readonly contentDir: string;
   /** pino log level. */
   readonly logLevel: (typeof logLevels)[number];
+  /** The board token (Greenhouse-compatible API) and site name (Lever-compatible API) of this careers site. */
+  readonly boardToken: string;
   /** How often a node checks whether another node loaded new content, in milliseconds. */
   readonly contentRefreshMs: number;
 }
@@ -69,6 +71,8 @@ const envSchema = z.object({
   SMTP_URL: optional(url(['smtp:', 'smtps:'])),
   // Content pack folder.
   CONTENT_DIR: optional(z.string().trim().min(1)).default('content/default'),
+  // Names this site in the job-board APIs: /v1/boards/<token>/… and /v0/postings/<token>.
+  BOARD_TOKEN: optional(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and hyphens')).default('dayone'),
   // One of fatal, error, warn, info, debug, trace, silent.
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
 });
@@ -102,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     contentDir: e.CONTENT_DIR,
     logLevel: e.LOG_LEVEL,
+    boardToken: e.BOARD_TOKEN,
     contentRefreshMs: 5_000,
   });
 }

@@ -28,10 +28,17 @@ export interface TestApp {
 }
 
 /** The whole app on a fresh database with the default content pack loaded, ready for `app.inject`. */
-export async function testApp(options: { contentDir?: string | false } = {}): Promise<TestApp> {
+export async function testApp(
+  options: {
+    contentDir?: string | false;
+    /** Registers routes not yet wired into buildApp, before the app is ready. */
+    routes?: (app: FastifyInstance, deps: { config: Config; database: TestDatabase }) => void;
+  } = {},
+): Promise<TestApp> {
   const config = await testConfig();
   const database = await testDatabase();
   const app = await buildApp({ config, database });
+  options.routes?.(app, { config, database });
   if (options.contentDir !== false) await app.content.loadPack({ dir: options.contentDir ?? defaultContentDir });
   await app.ready();
   return {
