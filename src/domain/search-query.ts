@@ -1,0 +1,152 @@
+/**
+ * Parsing of what a candidate types into the job search box. Pure: the server turns the
+ * result into SQL, the page uses it to highlight matches.
+ *
+ * Syntax: words (each must match, the last may be a prefix), "quoted phrases" (matched in
+ * order), and -word or -"phrase" to exclude. Synonym groups widen a word or phrase to every
+ * equivalent in its group.
+ */
+
+/** One thing the query asks for: any of its alternatives must match. */
+export interface SearchTerm {
+  /** What the person typed, normalized (lowercase, no accents). */
+  text: string;
+  /** Alternatives to match, each a list of words matched as a phrase; the first is `text` itself. */
+  alternatives: string[][];
+  /** True when `text` is a single word that may match as a prefix ("engin" finds "engineer"). */
+  prefix: boolean;
+}
+
+export interface ParsedQuery {
+  include: SearchTerm[];
+  exclude: SearchTerm[];
+}
+
+/** Synonym groups: each key (a normalized word or phrase) maps to every member of its group. */
+export type Synonyms = ReadonlyMap<string, readonly string[]>;
+
+const MAX_TERMS = 12;
+
+/** Lowercases, strips accents, and splits into words of letters and digits. */
+export function normalizeWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** Reads a synonyms file: one group per line, entries separated by commas, `#` comments. */
+export function parseSynonyms(text: string): Synonyms {
+  const map = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    const group = [...new Set(line.split(',').map((e) => normalizeWords(e).join(' ')).filter(Boolean))];
+    if (group.length < 2) continue;
+    for (const entry of group) {
+      const known = map.get(entry) ?? [];
+      map.set(entry, [...new Set([...known, ...group])]);
+    }
+  }
+  return map;
+}
+
+/** Parses the search box text. Never throws: anything unusable is ignored. */
+export function parseSearchQuery(input: string, synonyms: Synonyms = new Map()): ParsedQuery {
+  const include: SearchTerm[] = [];
+  const exclude: SearchTerm[] = [];
+  // A quoted phrase (closing quote optional), or a run of non-space characters; either may start with '-'.
+  const token = /(-?)"([^"]*)"?|(-?)([^\s"]+)/g;
+  const raw: Array<{ negative: boolean; words: string[]; quoted: boolean }> = [];
+  for (const match of input.slice(0, 500).matchAll(token)) {
+    const quoted = match[2] !== undefined;
+    const negative = (quoted ? match[1] : match[3]) === '-';
+    const words = normalizeWords(quoted ? match[2]! : match[4]!);
+    if (words.length === 0) continue;
+    if (quoted || negative) raw.push({ negative, words, quoted: true });
+    else for (const word of words) raw.push({ negative: false, words: [word], quoted: false });
+  }
+  // Multi-word synonyms typed without quotes ("software development engineer") are taken as one term.
+  const merged = mergeKnownPhrases(raw, synonyms);
+  for (const part of merged) {
+    const text = part.words.join(' ');
+    const target = part.negative ? exclude : include;
+    if (target.some((t) => t.text === text) || include.length + exclude.length >= MAX_TERMS) continue;
+    const group = synonyms.get(text) ?? [text];
+    const alternatives = [text, ...group.filter((g) => g !== text)].map((g) => g.split(' '));
+    target.push({ text, alternatives, prefix: !part.quoted && part.words.length === 1 && !synonyms.has(text) });
+  }
+  return { include, exclude };
+}
+
+function mergeKnownPhrases(parts: Array<{ negative: boolean; words: string[]; quoted: boolean }>, synonyms: Synonyms) {
+  const out: typeof parts = [];
+  for (let i = 0; i < parts.length; i++) {
+    let taken = false;
+    // Longest known phrase of plain words starting here.
+    for (let len = Math.min(5, parts.length - i); len >= 2 && !taken; len--) {
+      const slice = parts.slice(i, i + len);
+      if (slice.some((p) => p.quoted || p.negative)) continue;
+      const phrase = slice.map((p) => p.words[0]).join(' ');
+      if (synonyms.has(phrase)) {
+        out.push({ negative: false, words: phrase.split(' '), quoted: true });
+        i += len - 1;
+        taken = true;
+      }
+    }
+    if (!taken) out.push(parts[i]!);
+  }
+  return out;
+}
+
+/** A piece of text, marked when it matched the query. */
+export interface Highlighted {
+  text: string;
+  match: boolean;
+}
+
+/**
+ * Splits `text` into pieces, marking words that match an included term: the word itself,
+ * a word it is a prefix of, or a word of a matching phrase or synonym.
+ */
+export function highlight(text: string, query: ParsedQuery): Highlighted[] {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const term of query.include) {
+    for (const alternative of term.alternatives) for (const word of alternative) exact.add(stem(word));
+    if (term.prefix) prefixes.push(term.text);
+  }
+  if (exact.size === 0) return [{ text, match: false }];
+  const pieces: Highlighted[] = [];
+  const wordPattern = /[\p{L}\p{N}]+/gu;
+  let last = 0;
+  for (const match of text.matchAll(wordPattern)) {
+    const word = normalizeWords(match[0])[0] ?? '';
+    const hit = exact.has(stem(word)) || prefixes.some((p) => word.startsWith(p));
+    if (!hit) continue;
+    if (match.index > last) pieces.push({ text: text.slice(last, match.index), match: false });
+    pieces.push({ text: match[0], match: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) pieces.push({ text: text.slice(last), match: false });
+  return mergeAdjacent(pieces);
+}
+
+/** A light English stemmer for highlighting only ("engineers" → "engineer"); search itself uses PostgreSQL's. */
+function stem(word: string): string {
+  for (const suffix of ['ies', 'es', 's', 'ing', 'ed']) {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) return suffix === 'ies' ? `${word.slice(0, -3)}y` : word.slice(0, -suffix.length);
+  }
+  return word;
+}
+
+function mergeAdjacent(pieces: Highlighted[]): Highlighted[] {
+  const out: Highlighted[] = [];
+  for (const piece of pieces) {
+    const prev = out.at(-1);
+    if (prev && prev.match === piece.match) prev.text += piece.text;
+    else out.push({ ...piece });
+  }
+  return out;
+}

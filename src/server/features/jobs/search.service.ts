@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { highlight, parseSearchQuery, parseSynonyms, type ParsedQuery, type Synonyms } from '../../../domain/search-query.ts';
+import {
+  EMPLOYMENT_TYPE_LABELS,
+  jobPath,
+  levelLabel,
+  locationLabel,
+  WORKPLACE_TYPE_LABELS,
+  type EmploymentType,
+  type PublicJob,
+  type WorkplaceType,
+} from '../../../shared/contracts/jobs.ts';
+import { FACETS, PAGE_SIZE, type Facet, type FacetValue, type JobSummary, type SearchParams, type SearchResult } from '../../../shared/contracts/search.ts';
+import type { Db } from '../../db/client.ts';
+import { findJobsByIds } from './jobs.repository.ts';
+import { countFacet, filterSql, findCityPoint, findMatchingIds, findTitleCorrections, textQuery, type FilterSql } from './search.repository.ts';
+
+const synonymsFile = new URL('./data/synonyms.txt', import.meta.url);
+
+/** The synonym groups shipped in data/synonyms.txt. */
+export const defaultSynonyms: Synonyms = parseSynonyms(readFileSync(synonymsFile, 'utf8'));
+
+const FACET_LIMIT = 30;
+
+export interface JobSearch {
+  /** Runs a search: one page of results, facet counts, typo corrections and, when empty, filters to relax. */
+  search(params: SearchParams): Promise<SearchResult>;
+  /** The parsed form of a query, for highlighting. */
+  parse(q: string): ParsedQuery;
+}
+
+/** Job search over public jobs. `teamName` labels team facets from the loaded content. */
+export function createJobSearch({
+  db,
+  publicUrl,
+  teamName,
+  synonyms = defaultSynonyms,
+}: {
+  db: Db;
+  publicUrl: string;
+  teamName: (slug: string) => string | undefined;
+  synonyms?: Synonyms;
+}): JobSearch {
+  const parse = (q: string) => parseSearchQuery(q, synonyms);
+
+  async function withCorrections(parsed: ParsedQuery) {
+    const candidates = parsed.include.filter((t) => t.prefix && t.text.length >= 4 && !/\d/.test(t.text)).map((t) => t.text);
+    const found = await findTitleCorrections(db, candidates);
+    const corrections = [...found].map(([from, to]) => ({ from, to }));
+    const include = parsed.include.map((t) => {
+      const to = found.get(t.text);
+      return to ? { ...t, alternatives: [...t.alternatives, [to]] } : t;
+    });
+    return { parsed: { ...parsed, include }, corrections };
+  }
+
+  async function search(params: SearchParams): Promise<SearchResult> {
+    const { parsed, corrections } = await withCorrections(parse(params.q));
+    const nearPoint = params.near ? await findCityPoint(db, params.near) : undefined;
+    const text = textQuery(parsed);
+    const filters = filterSql(params, nearPoint);
+    const sort = params.sort ?? (text?.rank ? 'relevance' : 'newest');
+    const page = params.page;
+    const [matches, ...facetRows] = await Promise.all([
+      findMatchingIds(db, { text, filters, sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+      ...FACETS.map((facet) => countFacet(db, facet, { text, filters, limit: FACET_LIMIT })),
+    ]);
+    const jobs = await findJobsByIds(db, matches.ids, { publicOnly: true });
+    const facets = Object.fromEntries(FACETS.map((facet, i) => [facet, labelFacet(facet, facetRows[i]!, teamName)])) as Record<Facet, FacetValue[]>;
+    return {
+      params,
+      total: matches.total,
+      page,
+      pageCount: Math.ceil(matches.total / PAGE_SIZE),
+      jobs: jobs.map((job) => summarize(job, parsed, publicUrl)),
+      facets,
+      corrections,
+      relax: matches.total === 0 ? await relaxations(params, text, filters) : [],
+    };
+  }
+
+  /** Which single filter (or the words) to drop to get results, and how many it would give. */
+  async function relaxations(params: SearchParams, text: ReturnType<typeof textQuery>, filters: FilterSql) {
+    const options: SearchResult['relax'] = [];
+    const labels: Partial<Record<keyof FilterSql, [keyof SearchParams, string]>> = {
+      team: ['team', 'team'],
+      category: ['category', 'category'],
+      city: ['city', 'city'],
+      country: ['country', 'country'],
+      near: ['near', 'distance'],
+      workplace: ['workplace', 'workplace type'],
+      type: ['type', 'employment type'],
+      level: ['level', 'level'],
+      posted: ['posted', 'date posted'],
+      pay: ['pay', 'minimum pay'],
+    };
+    const tries: Array<Promise<void>> = [];
+    for (const key of Object.keys(filters) as Array<keyof FilterSql>) {
+      const rest = { ...filters };
+      delete rest[key];
+      const [param, label] = labels[key]!;
+      tries.push(
+        findMatchingIds(db, { text, filters: rest, sort: 'newest', limit: 0, offset: 0 }).then(({ total }) => {
+          if (total > 0) options.push({ param, label, total });
+        }),
+      );
+    }
+    if (text) {
+      tries.push(
+        findMatchingIds(db, { text: undefined, filters, sort: 'newest', limit: 0, offset: 0 }).then(({ total }) => {
+          if (total > 0) options.push({ param: 'q', label: `the words “${params.q}”`, total });
+        }),
+      );
+    }
+    await Promise.all(tries);
+    return options.sort((a, b) => b.total - a.total);
+  }
+
+  return { search, parse };
+}
+
+function labelFacet(facet: Facet, rows: Array<{ value: string; count: number }>, teamName: (slug: string) => string | undefined): FacetValue[] {
+  const label = (value: string): string => {
+    switch (facet) {
+      case 'team':
+        return teamName(value) ?? value;
+      case 'workplace':
+        return WORKPLACE_TYPE_LABELS[value as WorkplaceType] ?? value;
+      case 'type':
+        return EMPLOYMENT_TYPE_LABELS[value as EmploymentType] ?? value;
+      case 'level':
+        return levelLabel(Number(value));
+      case 'posted':
+        return value === '1' ? 'Past 24 hours' : `Past ${value} days`;
+      default:
+        return value;
+    }
+  };
+  const out = rows.map((r) => ({ value: r.value, label: label(r.value), count: r.count }));
+  return facet === 'level' ? out.sort((a, b) => Number(a.value) - Number(b.value)) : out;
+}
+
+/** Plain text of Markdown, for excerpts. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/^[#>\-*+\s]+|[*_`~]/gm, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** About 200 characters of the description, starting near the first matched word when there is one. */
+export function excerpt(markdown: string, parsed: ParsedQuery, length = 200): string {
+  const text = plainText(markdown);
+  let start = 0;
+  const firstHit = highlight(text, parsed).findIndex((p) => p.match);
+  if (firstHit > 0) {
+    const offset = highlight(text, parsed)
+      .slice(0, firstHit)
+      .reduce((n, p) => n + p.text.length, 0);
+    if (offset > length / 2) start = text.lastIndexOf(' ', offset - 40) + 1;
+  }
+  let end = Math.min(text.length, start + length);
+  if (end < text.length) end = text.lastIndexOf(' ', end) > start ? text.lastIndexOf(' ', end) : end;
+  return `${start > 0 ? '… ' : ''}${text.slice(start, end)}${end < text.length ? ' …' : ''}`;
+}
+
+export function summarize(job: PublicJob, parsed: ParsedQuery, publicUrl: string): JobSummary {
+  return {
+    id: job.id,
+    slug: job.slug,
+    title: job.title,
+    team: job.team,
+    category: job.category,
+    level: job.level,
+    employmentType: job.employmentType,
+    workplaceType: job.workplaceType,
+    location: locationLabel(job),
+    postedAt: job.postedAt.toISOString(),
+    pay: job.pay,
+    excerpt: excerpt(job.descriptionMd, parsed),
+    url: `${publicUrl}${jobPath(job)}`,
+  };
+}
