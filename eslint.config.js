@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/web/client/**/*.ts'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', history: 'readonly', fetch: 'readonly', DOMParser: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', AbortController: 'readonly', HTMLElement: 'readonly', HTMLFormElement: 'readonly', HTMLAnchorElement: 'readonly' },
+    },
+  },
+  {
     // The domain holds pure rules: no I/O, no server or web code.
     files: ['src/domain/**/*.ts', 'src/shared/**/*.ts'],
     rules: {

@@ -12,6 +12,8 @@ import { toErrorResponse } from './errors.ts';
 import { careersRoutes } from './features/careers/careers.routes.ts';
 import { createContentService, type ContentService } from './features/content/content.service.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { jobsRoutes } from './features/jobs/jobs.routes.ts';
+import { createJobSearch } from './features/jobs/search.service.ts';
 import { registerAssets } from './http/assets.ts';
 
 export interface AppDeps {
@@ -93,8 +95,15 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
     stylesheet: assets.stylesheet,
   });
 
+  const search = createJobSearch({
+    db: database.db,
+    publicUrl: config.publicUrl,
+    teamName: (slug) => content.current()?.teams.find((t) => t.slug === slug)?.name,
+  });
+
   healthRoutes(app, { database });
   careersRoutes(app, { content, site });
+  jobsRoutes(app, { db: database.db, content, search, site, publicUrl: config.publicUrl, searchScript: assets.searchScript });
 
   const wantsHtml = (request: FastifyRequest) =>
     !/^\/(api|v0|v1)\//.test(request.url) && (request.headers.accept ?? '').includes('text/html');

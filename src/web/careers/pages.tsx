@@ -44,8 +44,22 @@ export function homePage(content: ContentSnapshot): Page {
               {culture.title}
             </h1>
             <p className="hero__lead">{culture.summary}</p>
+            <form className="hero__search" method="get" action="/jobs" role="search" aria-label="Jobs">
+              <label htmlFor="hero-q" className="hero__search-label">
+                Search open jobs
+              </label>
+              <div className="hero__search-row">
+                <input id="hero-q" name="q" type="search" placeholder="Try “software engineer” or “finance”" autoComplete="off" />
+                <button type="submit" className="button button--primary">
+                  Search jobs
+                </button>
+              </div>
+            </form>
             <p className="hero__actions">
-              <a className="button button--primary" href="/principles">
+              <a className="button button--ghost" href="/jobs">
+                See all open jobs
+              </a>
+              <a className="button button--ghost" href="/principles">
                 Read our {content.principles.length} principles
               </a>
               <a className="button button--ghost" href="/teams">

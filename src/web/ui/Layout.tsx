@@ -1,15 +1,32 @@
 import type { ReactNode } from 'react';
 
-export type Section = 'home' | 'teams' | 'principles' | 'none';
+export type Section = 'home' | 'jobs' | 'teams' | 'principles' | 'none';
 
 const nav: Array<{ href: string; label: string; section: Section }> = [
   { href: '/', label: 'Our culture', section: 'home' },
+  { href: '/jobs', label: 'Jobs', section: 'jobs' },
   { href: '/teams', label: 'Teams', section: 'teams' },
   { href: '/principles', label: 'Principles', section: 'principles' },
 ];
 
-/** The frame of every public page: skip link, header with navigation, main landmark, footer. */
-export function Layout({ organization, section, children }: { organization: string; section: Section; children: ReactNode }) {
+/**
+ * The frame of every public page: skip link, header with navigation, main landmark, footer.
+ * `scripts` are same-origin module URLs that only enhance the page; `jsonLd` is structured data
+ * already escaped for a script element (see jsonLdText).
+ */
+export function Layout({
+  organization,
+  section,
+  children,
+  scripts = [],
+  jsonLd,
+}: {
+  organization: string;
+  section: Section;
+  children: ReactNode;
+  scripts?: string[];
+  jsonLd?: string;
+}) {
   return (
     <>
       <a className="skip-link" href="#main">
@@ -59,6 +76,10 @@ export function Layout({ organization, section, children }: { organization: stri
           <p className="site-footer__powered">Powered by Day One, open-source hiring software.</p>
         </div>
       </footer>
+      {jsonLd ? <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} /> : null}
+      {scripts.map((src) => (
+        <script key={src} type="module" src={src} />
+      ))}
     </>
   );
 }

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import { jobInputSchema, slugify, type PublicJob, type ValidJobInput } from '../../../shared/contracts/jobs.ts';
-import { findJobsByIds, findTeamsAndPrinciplesBySlug, insertJobs, type JobRow } from './jobs.repository.ts';
+import { renderMarkdown } from '../../markdown.ts';
+import { findJobsByIds, findJobStatus, findTeamsAndPrinciplesBySlug, insertJobs, type JobRow } from './jobs.repository.ts';
+import { findSimilarJobIds } from './search.repository.ts';
 
 /** One refused row of a batch of jobs: its number (1-based) and what is wrong with it. */
 export interface RowIssue {
@@ -78,4 +80,20 @@ function resolve(
 /** A public job by id, or undefined when it does not exist or is not public. */
 export async function findPublicJob({ db, id }: { db: Db; id: number }): Promise<PublicJob | undefined> {
   return (await findJobsByIds(db, [id], { publicOnly: true }))[0];
+}
+
+/** What the page of job `id` shows: the open job with similar ones, a closed job's stub with open alternatives, or nothing. */
+export type JobPageData =
+  | { kind: 'open'; job: PublicJob; similar: PublicJob[]; descriptionHtml: string }
+  | { kind: 'closed'; job: { id: number; slug: string; title: string }; similar: PublicJob[] };
+
+export async function findJobPage({ db, id }: { db: Db; id: number }): Promise<JobPageData | undefined> {
+  const status = await findJobStatus(db, id);
+  if (!status) return undefined;
+  const similarIds = await findSimilarJobIds(db, status, 4);
+  const similar = await findJobsByIds(db, similarIds, { publicOnly: true });
+  if (!status.isPublic) return { kind: 'closed', job: { id: status.id, slug: status.slug, title: status.title }, similar };
+  const job = (await findJobsByIds(db, [id], { publicOnly: true }))[0];
+  if (!job) return undefined;
+  return { kind: 'open', job, similar, descriptionHtml: renderMarkdown(job.descriptionMd) };
 }
