@@ -198,7 +198,7 @@ export function jobsPage(content: ContentSnapshot, result: SearchResult, query: 
   return {
     meta: {
       title: params.q ? `${params.q} jobs` : 'Search jobs',
-      description: `${result.total.toLocaleString('en-US')} open jobs at ${content.organization}. Search by words, team, location, workplace and more.`,
+      description: `${result.total.toLocaleString('en-US')} open job${result.total === 1 ? '' : 's'} at ${content.organization}. Search by words, team, location, workplace and more.`,
       path: `/jobs${searchQueryString(params)}`,
     },
     body: (
