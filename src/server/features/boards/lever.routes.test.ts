@@ -125,6 +125,11 @@ describe(`the Lever-compatible postings API on ${testEngine}`, () => {
     const remote = byId.get(support.uuid)!;
     expect(remote).toMatchObject({ workplaceType: 'remote', country: 'US', lists: [], categories: { location: 'Remote', allLocations: ['Remote'], commitment: 'Part time', level: 'Associate' } });
     expect(remote).not.toHaveProperty('salaryRange');
+    expect(byId.get(designer.uuid)).toMatchObject({
+      country: 'DE',
+      salaryRange: { currency: 'EUR', interval: 'per-year-salary', min: 60000, max: 70000 },
+      categories: { team: 'E-Commerce', department: 'Design', commitment: 'Contractor', level: 'Mid level', location: 'Berlin, DE' },
+    });
   });
 
   it('lists every public posting newest first, with or without mode=json, and never a draft', async () => {
