@@ -9,6 +9,7 @@ import type { ContentSnapshot } from '../shared/contracts/content.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { toErrorResponse } from './errors.ts';
+import { apiRoutes } from './features/api/api.routes.ts';
 import { careersRoutes } from './features/careers/careers.routes.ts';
 import { createContentService, type ContentService } from './features/content/content.service.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
@@ -104,6 +105,7 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
   healthRoutes(app, { database });
   careersRoutes(app, { content, site });
   jobsRoutes(app, { db: database.db, content, search, site, publicUrl: config.publicUrl, searchScript: assets.searchScript });
+  apiRoutes(app, { db: database.db, search, content, publicUrl: config.publicUrl, site });
 
   const wantsHtml = (request: FastifyRequest) =>
     !/^\/(api|v0|v1)\//.test(request.url) && (request.headers.accept ?? '').includes('text/html');

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { apiDocsPage } from '../../../web/careers/api-docs.tsx';
+import { renderPage } from '../../../web/render.tsx';
+import type { SiteContext } from '../../../web/ui/Document.tsx';
+import type { ContentSnapshot } from '../../../shared/contracts/content.ts';
+import { jobPath, type PublicJob } from '../../../shared/contracts/jobs.ts';
+import type { Db } from '../../db/client.ts';
+import { AppError, NotFoundError } from '../../errors.ts';
+import { CachedBody, sendCached } from '../../http/cached-body.ts';
+import { renderMarkdown } from '../../markdown.ts';
+import type { ContentService } from '../content/content.service.ts';
+import { parseJobId, parseSearchParams } from '../jobs/jobs.routes.ts';
+import { findJobPage } from '../jobs/jobs.service.ts';
+import type { JobSearch } from '../jobs/search.service.ts';
+import { openApiDocument } from './openapi.ts';
+
+/** A job as GET /api/v1/jobs/{id} answers it. */
+export function toApiJob(job: PublicJob, publicUrl: string) {
+  const { descriptionMd, uuid: _uuid, headcount: _headcount, ...rest } = job;
+  return { ...rest, description: descriptionMd, descriptionHtml: renderMarkdown(descriptionMd), url: `${publicUrl}${jobPath(job)}` };
+}
+
+const JSON_CACHE = 'public, max-age=0, must-revalidate';
+
+/** The product's own JSON API under /api/v1, described by OpenAPI 3.1. */
+export function apiRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; search: JobSearch; content: ContentService; publicUrl: string; site: (snapshot: ContentSnapshot | undefined) => SiteContext },
+): void {
+  const { db, search, content, publicUrl } = deps;
+  const document = openApiDocument(publicUrl);
+  const documentBody = new CachedBody(JSON.stringify(document), 'application/json; charset=utf-8');
+  const json = (value: unknown) => new CachedBody(JSON.stringify(value), 'application/json; charset=utf-8');
+
+  // Careers widgets on other sites read these from the browser.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/api/v1/')) void reply.header('access-control-allow-origin', '*');
+  });
+
+  app.get('/api/v1/openapi.json', (request, reply) => sendCached(request, reply, documentBody, 'public, max-age=300'));
+  app.get('/api/v1/docs', (request, reply) => {
+    const html = renderPage(apiDocsPage(content.current(), document), deps.site(content.current()));
+    return sendCached(request, reply, new CachedBody(html, 'text/html; charset=utf-8'), 'public, max-age=300');
+  });
+
+  app.get('/api/v1/jobs', async (request, reply) => {
+    const { params: _params, ...result } = await search.search(parseSearchParams(request.query));
+    return sendCached(request, reply, json(result), JSON_CACHE);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request, reply) => {
+    const id = parseJobId(request.params.id);
+    const data = await findJobPage({ db, id });
+    if (!data) throw new NotFoundError(`There is no job with the id ${id}.`);
+    if (data.kind === 'closed') throw new AppError(410, 'gone', `Job ${id} is no longer open.`);
+    return sendCached(request, reply, json(toApiJob(data.job, publicUrl)), JSON_CACHE);
+  });
+
+  const entries = (kind: 'teams' | 'principles') => {
+    const snapshot = content.current();
+    if (!snapshot) throw new AppError(503, 'no_content', 'No content pack is loaded yet.');
+    return snapshot[kind].map((e) => ({ slug: e.slug, name: e.name, summary: e.summary, url: `${publicUrl}/${kind}/${e.slug}` }));
+  };
+  app.get('/api/v1/teams', (request, reply) => sendCached(request, reply, json(entries('teams')), JSON_CACHE));
+  app.get('/api/v1/principles', (request, reply) => sendCached(request, reply, json(entries('principles')), JSON_CACHE));
+}
