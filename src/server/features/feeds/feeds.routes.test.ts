@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJob } from '../../../../test/support/builders.ts';
@@ -234,6 +235,13 @@ describe(`the Indeed feed on ${testEngine}`, () => {
     expect(plain.remotetype).toBeUndefined();
     expect(plain.salary).toBe('€25.5 per hour');
     expect(plain.state).toBe('');
+  });
+
+  it('is compressed for clients that accept gzip', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/feeds/indeed.xml', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(res.rawPayload).toString()).toContain('<source>');
   });
 
   it('keeps reference numbers the same from one build to the next', async () => {
