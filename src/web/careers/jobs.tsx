@@ -200,6 +200,7 @@ export function jobsPage(content: ContentSnapshot, result: SearchResult, query: 
       title: params.q ? `${params.q} jobs` : 'Search jobs',
       description: `${result.total.toLocaleString('en-US')} open job${result.total === 1 ? '' : 's'} at ${content.organization}. Search by words, team, location, workplace and more.`,
       path: `/jobs${searchQueryString(params)}`,
+      feed: { href: `/feeds/jobs.rss${searchQueryString({ ...params, page: 1, sort: undefined })}`, title: 'New jobs for this search (RSS)' },
     },
     body: (
       <Layout organization={content.organization} section="jobs" scripts={[enhance]}>
@@ -319,6 +320,9 @@ export function jobsPage(content: ContentSnapshot, result: SearchResult, query: 
                   </p>
                 ) : null}
                 <ActiveFilters params={params} />
+                <p className="results__feed">
+                  <a href={`/feeds/jobs.rss${searchQueryString({ ...params, page: 1, sort: undefined })}`}>Follow this search by RSS</a>
+                </p>
                 {result.total === 0 ? (
                   <div className="empty">
                     <p>Try fewer words or fewer filters.</p>

@@ -12,6 +12,8 @@ export interface PageMeta {
   ogType?: 'website' | 'article';
   /** Pages that must not be indexed, such as the 404 page. */
   noindex?: boolean;
+  /** An RSS feed that follows this page. */
+  feed?: { href: string; title: string };
 }
 
 /** Facts about the site shared by every page. */
@@ -41,6 +43,7 @@ export function Document({ meta, site, children }: { meta: PageMeta; site: SiteC
         <meta property="og:url" content={canonical} />
         <meta name="twitter:card" content="summary" />
         <meta name="theme-color" content="#14213d" />
+        {meta.feed ? <link rel="alternate" type="application/rss+xml" href={meta.feed.href} title={meta.feed.title} /> : null}
         <link rel="stylesheet" href={site.stylesheet} />
       </head>
       <body>{children}</body>

@@ -168,3 +168,30 @@ describe(`job pages on ${testEngine}`, () => {
     expect(again.statusCode).toBe(304);
   });
 });
+
+describe(`the RSS feed of a search on ${testEngine}`, () => {
+  it('is RSS 2.0 that a real XML parser reads, newest first, with the search applied', async () => {
+    const { XMLParser } = await import('fast-xml-parser');
+    const res = await t.app.inject('/feeds/jobs.rss?q=engineer&team=amazon-web-services');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'item' || name === 'category' }).parse(res.body);
+    expect(doc.rss['@_version']).toBe('2.0');
+    const channel = doc.rss.channel;
+    expect(channel.title).toBe('Day One jobs matching “engineer”');
+    expect(channel.link).toBe('https://careers.example.test/jobs?q=engineer&team=amazon-web-services');
+    expect(channel['atom:link']['@_rel']).toBe('self');
+    const items = channel.item as Array<Record<string, unknown>>;
+    expect(items.map((i) => i.title).sort()).toEqual(['Remote Support Engineer', 'Senior Data Engineer']);
+    const dates = items.map((i) => new Date(String(i.pubDate)).getTime());
+    expect([...dates].sort((a, b) => b - a)).toEqual(dates);
+    const onsite = items.find((i) => i.title === 'Senior Data Engineer')!;
+    expect(onsite.guid).toEqual({ '#text': `https://careers.example.test/jobs/${ids.onsite}/senior-data-engineer`, '@_isPermaLink': 'true' });
+    expect(onsite.category).toEqual(['Amazon Web Services', 'Software Development']);
+  });
+
+  it('is linked from the search page it follows', async () => {
+    const { body } = await html('/jobs?q=analyst');
+    expect(body).toContain('<link rel="alternate" type="application/rss+xml" href="/feeds/jobs.rss?q=analyst"');
+  });
+});

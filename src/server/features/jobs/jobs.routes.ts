@@ -9,6 +9,7 @@ import type { Db } from '../../db/client.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import { CachedBody, sendCached } from '../../http/cached-body.ts';
 import type { ContentService } from '../content/content.service.ts';
+import { jobsRss } from './jobs.feed.ts';
 import { findJobPage } from './jobs.service.ts';
 import type { JobSearch } from './search.service.ts';
 
@@ -55,6 +56,15 @@ export function jobsRoutes(
     const result = await search.search(params);
     const html = renderPage(jobsPage(snapshot(), result, search.parse(params.q), deps.searchScript), site(content.current()));
     return sendCached(request, reply, new CachedBody(html, 'text/html; charset=utf-8'), SEARCH_CACHE);
+  });
+
+  // Follow any search in a feed reader: the newest 50 matching jobs.
+  app.get('/feeds/jobs.rss', async (request, reply) => {
+    const params = parseSearchParams(request.query);
+    const result = await search.search({ ...params, sort: 'newest', page: 1 }, { pageSize: 50, facets: false });
+    const xml = jobsRss(result, { organization: snapshot().organization, publicUrl });
+    const body = new CachedBody(xml, 'application/rss+xml; charset=utf-8');
+    return sendCached(request, reply, body, 'public, max-age=300');
   });
 
   async function showJob(request: FastifyRequest<{ Params: { id: string; slug?: string } }>, reply: FastifyReply) {

@@ -23,8 +23,11 @@ export const defaultSynonyms: Synonyms = parseSynonyms(readFileSync(synonymsFile
 const FACET_LIMIT = 30;
 
 export interface JobSearch {
-  /** Runs a search: one page of results, facet counts, typo corrections and, when empty, filters to relax. */
-  search(params: SearchParams): Promise<SearchResult>;
+  /**
+   * Runs a search: one page of results, facet counts, typo corrections and, when empty, filters
+   * to relax. A feed asks for a longer page and no facets.
+   */
+  search(params: SearchParams, options?: { pageSize?: number; facets?: boolean }): Promise<SearchResult>;
   /** The parsed form of a query, for highlighting. */
   parse(q: string): ParsedQuery;
 }
@@ -54,7 +57,9 @@ export function createJobSearch({
     return { parsed: { ...parsed, include }, corrections };
   }
 
-  async function search(params: SearchParams): Promise<SearchResult> {
+  async function search(params: SearchParams, options: { pageSize?: number; facets?: boolean } = {}): Promise<SearchResult> {
+    const pageSize = options.pageSize ?? PAGE_SIZE;
+    const facetList = options.facets === false ? [] : FACETS;
     const { parsed, corrections } = await withCorrections(parse(params.q));
     const nearPoint = params.near ? await findCityPoint(db, params.near) : undefined;
     const text = textQuery(parsed);
@@ -62,16 +67,16 @@ export function createJobSearch({
     const sort = params.sort ?? (text?.rank ? 'relevance' : 'newest');
     const page = params.page;
     const [matches, ...facetRows] = await Promise.all([
-      findMatchingIds(db, { text, filters, sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-      ...FACETS.map((facet) => countFacet(db, facet, { text, filters, limit: FACET_LIMIT })),
+      findMatchingIds(db, { text, filters, sort, limit: pageSize, offset: (page - 1) * pageSize }),
+      ...facetList.map((facet) => countFacet(db, facet, { text, filters, limit: FACET_LIMIT })),
     ]);
     const jobs = await findJobsByIds(db, matches.ids, { publicOnly: true });
-    const facets = Object.fromEntries(FACETS.map((facet, i) => [facet, labelFacet(facet, facetRows[i]!, teamName)])) as Record<Facet, FacetValue[]>;
+    const facets = Object.fromEntries(FACETS.map((facet, i) => [facet, facetRows[i] ? labelFacet(facet, facetRows[i], teamName) : []])) as Record<Facet, FacetValue[]>;
     return {
       params,
       total: matches.total,
       page,
-      pageCount: Math.ceil(matches.total / PAGE_SIZE),
+      pageCount: Math.ceil(matches.total / pageSize),
       jobs: jobs.map((job) => summarize(job, parsed, publicUrl)),
       facets,
       corrections,
