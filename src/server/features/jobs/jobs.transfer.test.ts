@@ -1,0 +1,204 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJob } from '../../../../test/support/builders.ts';
+import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
+import { testEngine } from '../../../../test/support/test-db.ts';
+import { jobInputSchema, type JobInput } from '../../../shared/contracts/jobs.ts';
+import { generateDemoJobs } from './demo-jobs.ts';
+import { countRequisitions } from './jobs.repository.ts';
+import { csvField, csvRows, exportJobs, importJobs, JobFileError, JobImportRefusedError, jsonRecords, type TransferFormat } from './jobs.transfer.ts';
+
+let source: TestApp;
+let target: TestApp;
+let dir: string;
+let seeded: JobInput[];
+beforeAll(async () => {
+  [source, target] = await Promise.all([testApp(), testApp()]);
+  dir = await mkdtemp(join(tmpdir(), 'dayone-transfer-'));
+  seeded = [...awkwardJobs(), ...generateDemoJobs({ count: 40, seed: 7, teams, principles, now: new Date() })];
+  const seedFile = join(dir, 'seed.json');
+  await writeFile(seedFile, JSON.stringify(seeded));
+  await importJobs({ db: source.database.db, file: seedFile });
+});
+afterAll(() => Promise.all([source.close(), target.close()]));
+
+const teams = ['amazon-web-services', 'legal', 'e-commerce', 'worldwide-operations-customer-service'];
+const principles = ['customer-obsession', 'ownership', 'dive-deep', 'frugality', 'earn-trust', 'think-big'];
+
+/** Jobs that exercise every field, including awkward text for CSV. */
+function awkwardJobs(): JobInput[] {
+  return [
+    buildJob({
+      requisitionId: 'REQ-X-1',
+      title: 'Senior SDE, "Payments", Ünïcode',
+      description: 'Line one, with a comma.\n\n- a "quoted" item\r\n- another; with a semicolon\n',
+      basicQualifications: ['Knows A, B and C', 'Writes "clear" prose'],
+      preferredQualifications: [],
+      questions: [
+        { label: 'Authorized to work?', kind: 'yes_no', required: true },
+        { label: 'Pick, one', kind: 'single_choice', options: ['A, a', 'B "b"'] },
+        { label: 'Pick many', kind: 'multiple_choice', options: ['x', 'y', 'z'], required: false },
+        { label: 'Why?', kind: 'long_text' },
+        { label: 'Link', kind: 'short_text' },
+        { label: 'Years', kind: 'number' },
+      ],
+      closesAt: new Date(Date.now() + 30 * 86_400_000),
+      headcount: 3,
+    }),
+    buildJob({ requisitionId: 'REQ-X-2', status: 'draft', postedAt: null, pay: null, principles: [], workplaceType: 'remote', locations: [], applicantCountries: ['US', 'CA'] }),
+    buildJob({ requisitionId: 'REQ-X-3', pay: { currency: 'EUR', min: 21.5, max: 27.25, unit: 'HOUR' }, locations: [{ city: 'Zürich', country: 'CH' }] }),
+  ];
+}
+
+async function exportToFile(t: TestApp, format: TransferFormat): Promise<string> {
+  const lines: string[] = [];
+  await exportJobs({ db: t.database.db, format, write: (l) => void lines.push(l), pageSize: 7 });
+  const file = join(dir, `export-${Math.random().toString(36).slice(2)}.${format}`);
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+async function exported(t: TestApp) {
+  const lines: string[] = [];
+  await exportJobs({ db: t.database.db, format: 'json', write: (l) => void lines.push(l) });
+  return JSON.parse(lines.join('\n')) as Array<Record<string, unknown>>;
+}
+
+describe(`importing and exporting jobs on ${testEngine}`, () => {
+  it.each(['json', 'csv'] as const)('round-trips every field of every job through %s export and import', async (format) => {
+    const fresh = await testApp();
+    try {
+      const file = await exportToFile(source, format);
+      const before = await exported(source);
+      expect(before).toHaveLength(seeded.length);
+      const result = await importJobs({ db: fresh.database.db, file });
+      expect(result).toEqual({ imported: seeded.length, skipped: [], format });
+      const after = await exported(fresh);
+      expect(after).toEqual(before);
+
+      // What was exported is what was first given, read through the schema.
+      const byRequisition = new Map(after.map((j) => [j.requisitionId, j]));
+      for (const input of seeded.filter((j) => j.requisitionId)) {
+        expect(byRequisition.get(input.requisitionId)).toEqual(JSON.parse(JSON.stringify(jobInputSchema.parse(input))));
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('refuses a JSON file with bad rows, naming each row by its position in the array, and imports nothing', async () => {
+    const before = await countRequisitions(target.database.db);
+    const file = join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify([buildJob(), buildJob({ team: 'no-such-team' }), buildJob(), buildJob({ level: 42, title: 'x' })]));
+    const error = await importJobs({ db: target.database.db, file }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobImportRefusedError);
+    expect((error as JobImportRefusedError).invalidRows).toBe(2);
+    expect((error as JobImportRefusedError).issues).toEqual([
+      { row: 2, field: 'team', message: 'no team has the slug "no-such-team"' },
+      { row: 4, field: 'title', message: expect.stringContaining('2') },
+      { row: 4, field: 'level', message: expect.stringContaining('8') },
+    ]);
+    expect(await countRequisitions(target.database.db)).toBe(before);
+  });
+
+  it('imports the valid rows of a CSV file with --skip-invalid and reports every skipped row by its spreadsheet row', async () => {
+    const before = await countRequisitions(target.database.db);
+    const file = join(dir, 'mixed.csv');
+    await writeFile(
+      file,
+      [
+        '\uFEFFtitle,team,category,level,employmentType,workplaceType,locations,description,principles',
+        'Data Engineer,legal,Data,3,FULL_TIME,hybrid,"[{""city"":""Paris"",""country"":""FR""}]","Two lines,\nof text",ownership;dive-deep',
+        'Bad Level,legal,Data,nine,FULL_TIME,remote,,Text,',
+        'No Place,legal,Data,3,FULL_TIME,on_site,,Text,',
+        'Broken JSON,legal,Data,3,FULL_TIME,on_site,[{,Text,',
+        'Remote Role,legal,Data,3,PART_TIME,remote,"[{""city"":""Lagos"",""country"":""ng""}]",Text,frugality',
+      ].join('\r\n'),
+    );
+    const result = await importJobs({ db: target.database.db, file, skipInvalid: true });
+    expect(result.imported).toBe(2);
+    expect(result.skipped).toEqual([
+      { row: 3, field: 'level', message: expect.any(String) },
+      { row: 4, field: 'locations', message: 'an on-site or hybrid job needs at least one location' },
+      { row: 5, field: 'locations', message: 'is not valid JSON' },
+    ]);
+    expect(await countRequisitions(target.database.db)).toBe(before + 2);
+  });
+
+  it('refuses requisition ids used twice in a file or already taken', async () => {
+    const file = join(dir, 'dupes.json');
+    await writeFile(file, JSON.stringify([buildJob({ requisitionId: 'DUP-1' }), buildJob({ requisitionId: 'DUP-1' })]));
+    const error = (await importJobs({ db: target.database.db, file }).catch((e: unknown) => e)) as JobImportRefusedError;
+    expect(error.issues).toEqual([{ row: 2, field: 'requisitionId', message: '"DUP-1" is also used by row 1' }]);
+
+    await writeFile(file, JSON.stringify([buildJob({ requisitionId: 'DUP-2' })]));
+    await importJobs({ db: target.database.db, file });
+    const again = (await importJobs({ db: target.database.db, file }).catch((e: unknown) => e)) as JobImportRefusedError;
+    expect(again.issues).toEqual([{ row: 1, field: 'requisitionId', message: 'a job with requisition id "DUP-2" already exists' }]);
+  });
+
+  it('refuses files that are not jobs at all with a clear message', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['a.csv', 'title,team,colour\n', /unknown column\(s\) "colour"/],
+      ['b.csv', 'title,team\n', /lacks the required column\(s\) category, level/],
+      ['c.json', '{"title": "x"}', /must start with \[/],
+      ['d.json', '[{"title": "x"}', /ends before the closing \]/],
+      ['e.csv', 'title,team,category,level,employmentType,workplaceType,description\n"open,', /never closed/],
+    ];
+    for (const [name, text, message] of cases) {
+      await writeFile(join(dir, name), text);
+      const error = await importJobs({ db: target.database.db, file: join(dir, name) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JobFileError);
+      expect((error as Error).message).toMatch(message);
+    }
+    await expect(importJobs({ db: target.database.db, file: join(dir, 'missing.json') })).rejects.toThrow('does not exist');
+  });
+
+  it('chooses the format by content when the extension says nothing', async () => {
+    const file = join(dir, 'jobs.txt');
+    await writeFile(file, `  ${JSON.stringify([buildJob()])}`);
+    expect((await importJobs({ db: target.database.db, file })).format).toBe('json');
+    const csv = await exportToFile(source, 'csv');
+    const renamed = join(dir, 'jobs-csv.data');
+    await writeFile(renamed, (await readFile(csv, 'utf8')).replace(/REQ-/g, 'CSV-'));
+    expect((await importJobs({ db: target.database.db, file: renamed })).format).toBe('csv');
+  });
+});
+
+async function* inPieces(text: string, size: number) {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('the CSV and JSON readers', () => {
+  const csv = '\uFEFFa,b,c\r\n"x, y","say ""hi""","two\nlines"\n\nplain,," "\n"last","row",end';
+  const expected = [
+    { fields: ['a', 'b', 'c'], line: 1 },
+    { fields: ['x, y', 'say "hi"', 'two\nlines'], line: 2 },
+    { fields: ['plain', '', ' '], line: 5 },
+    { fields: ['last', 'row', 'end'], line: 6 },
+  ];
+
+  it.each([1, 2, 3, 5, 1000])('reads quotes, commas, line breaks and a BOM in chunks of %i characters', async (size) => {
+    expect(await collect(csvRows(inPieces(csv, size)))).toEqual(expected);
+  });
+
+  it('writes fields that read back the same', async () => {
+    const values = ['plain', 'a,b', 'say "hi"', 'two\nlines', ' edge ', '', 'ünï'];
+    const text = `${values.map(csvField).join(',')}\n`;
+    expect(await collect(csvRows(inPieces(text, 3)))).toEqual([{ fields: values, line: 1 }]);
+  });
+
+  it.each([1, 4, 64])('cuts a JSON array into its elements in chunks of %i characters', async (size) => {
+    const items = [{ a: 'x"]}\\', b: [1, { c: '[' }] }, { d: '\\\\"' }, 'str"ing', 42, null];
+    const text = `\uFEFF [\n${items.map((i) => JSON.stringify(i)).join(' ,\n')}\n] \n`;
+    expect(await collect(jsonRecords(inPieces(text, size)))).toEqual(items.map((value, i) => ({ row: i + 1, value })));
+  });
+});

@@ -1,0 +1,600 @@
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import type { Db } from '../../db/client.ts';
+import { AppError } from '../../errors.ts';
+import { jobInputSchema, slugify, type ValidJobInput } from '../../../shared/contracts/jobs.ts';
+import { claimRequisitionIds, insertJobsInBulk, streamAllJobs, type ExportedJob } from './jobs.bulk.ts';
+import { findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
+import type { RowIssue } from './jobs.service.ts';
+
+// `dayone import` and `dayone export`: jobs to and from JSON or CSV files, streamed both ways
+// so a file of a million jobs never sits in memory. docs/jobs-import.md describes the formats.
+
+export type TransferFormat = 'json' | 'csv';
+
+/** A file that cannot be read as jobs at all (broken JSON or CSV, unknown columns); nothing was imported. */
+export class JobFileError extends AppError {
+  constructor(message: string) {
+    super(400, 'invalid_job_file', message);
+  }
+}
+
+/** An import refused because of invalid rows; nothing was imported. `issues` holds the first MAX_ISSUES. */
+export class JobImportRefusedError extends AppError {
+  constructor(
+    readonly issues: RowIssue[],
+    readonly invalidRows: number,
+  ) {
+    super(400, 'invalid_jobs', `${invalidRows} row(s) are invalid, so nothing was imported`);
+  }
+}
+
+/** The refusal lists at most this many problems; a file of nothing but bad rows must not fill memory. */
+const MAX_ISSUES = 1000;
+
+/**
+ * The CSV columns, in the order export writes them. Import needs the header row, accepts the
+ * columns in any order and may leave out all but the required ones.
+ */
+export const CSV_COLUMNS = [
+  'requisitionId',
+  'title',
+  'team',
+  'category',
+  'level',
+  'employmentType',
+  'workplaceType',
+  'applicantCountries',
+  'locations',
+  'description',
+  'basicQualifications',
+  'preferredQualifications',
+  'payCurrency',
+  'payMin',
+  'payMax',
+  'payUnit',
+  'principles',
+  'status',
+  'headcount',
+  'postedAt',
+  'closesAt',
+  'questions',
+] as const;
+type CsvColumn = (typeof CSV_COLUMNS)[number];
+const REQUIRED_CSV_COLUMNS: CsvColumn[] = ['title', 'team', 'category', 'level', 'employmentType', 'workplaceType', 'description'];
+
+/** The format of a file: by its extension, else by its first character (`[` is JSON). */
+export function detectFormat(path: string, firstText: string): TransferFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.csv') return 'csv';
+  return firstText.replace(/^\uFEFF/, '').trimStart().startsWith('[') ? 'json' : 'csv';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/** One record of a file: its row number as the file counts it, and its raw job or what is wrong with it. */
+type FileRecord = { row: number; value: unknown } | { row: number; issue: { field: string; message: string } };
+
+export interface ImportResult {
+  imported: number;
+  /** Rows left out with `skipInvalid`, every one of them, in file order. */
+  skipped: RowIssue[];
+  format: TransferFormat;
+}
+
+/**
+ * Imports the jobs of a JSON or CSV file in one transaction, in batches of `batchSize` written
+ * by one statement each. A bad row refuses the whole file (every problem named, up to a
+ * thousand), unless `skipInvalid`, which imports the rest and reports each skipped row.
+ */
+export async function importJobs({
+  db,
+  file,
+  format,
+  skipInvalid = false,
+  batchSize = 2000,
+}: {
+  db: Db;
+  file: string;
+  format?: TransferFormat;
+  skipInvalid?: boolean;
+  batchSize?: number;
+}): Promise<ImportResult> {
+  const chunks = readChunks(file);
+  const first = await chunks.next();
+  const firstText = first.done ? '' : first.value;
+  const chosen = format ?? detectFormat(file, firstText);
+  async function* all(): AsyncGenerator<string> {
+    if (!first.done) yield firstText;
+    yield* { [Symbol.asyncIterator]: () => chunks };
+  }
+  const records = chosen === 'json' ? jsonRecords(all()) : csvRecords(all());
+  const { imported, skipped } = await importRecords({ db, records, skipInvalid, batchSize });
+  return { imported, skipped, format: chosen };
+}
+
+async function* readChunks(file: string): AsyncGenerator<string> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) yield chunk as string;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JobFileError(`${file} does not exist`);
+    throw error;
+  }
+}
+
+async function importRecords({
+  db,
+  records,
+  skipInvalid,
+  batchSize,
+}: {
+  db: Db;
+  records: AsyncIterable<FileRecord>;
+  skipInvalid: boolean;
+  batchSize: number;
+}): Promise<{ imported: number; skipped: RowIssue[] }> {
+  return db.transaction(async (tx) => {
+    const refs = await findTeamsAndPrinciplesBySlug(tx);
+    const issues: RowIssue[] = [];
+    let invalidRows = 0;
+    const seenRequisitions = new Map<string, number>();
+    let batch: Array<JobRow & { row: number }> = [];
+    let imported = 0;
+    // One batch is written while the next is parsed and validated.
+    let writing: Promise<void> = Promise.resolve();
+    let failure: unknown;
+
+    const refuse = (row: number, found: Array<{ field: string; message: string }>) => {
+      invalidRows += 1;
+      for (const f of found) if (skipInvalid || issues.length < MAX_ISSUES) issues.push({ row, ...f });
+    };
+    const flush = async () => {
+      const rows = batch;
+      batch = [];
+      await writing;
+      if (failure) throw failure;
+      writing = (async () => {
+        const taken = await claimRequisitionIds(tx, rows.flatMap((r) => (r.requisitionId ? [r.requisitionId] : [])));
+        const fresh = taken.size ? rows.filter((r) => !r.requisitionId || !taken.has(r.requisitionId)) : rows;
+        for (const r of rows) {
+          if (r.requisitionId && taken.has(r.requisitionId)) refuse(r.row, [{ field: 'requisitionId', message: `a job with requisition id "${r.requisitionId}" already exists` }]);
+        }
+        if (invalidRows && !skipInvalid) return;
+        imported += await insertJobsInBulk(tx, fresh);
+      })().catch((error: unknown) => {
+        failure = error;
+      });
+    };
+
+    for await (const record of records) {
+      if ('issue' in record) {
+        refuse(record.row, [record.issue]);
+        continue;
+      }
+      const parsed = jobInputSchema.safeParse(record.value);
+      if (!parsed.success) {
+        refuse(
+          record.row,
+          parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        );
+        continue;
+      }
+      const resolved = resolveJob(parsed.data, refs);
+      if ('field' in resolved) {
+        refuse(record.row, [resolved]);
+        continue;
+      }
+      const requisitionId = resolved.requisitionId;
+      if (requisitionId) {
+        const earlier = seenRequisitions.get(requisitionId);
+        if (earlier !== undefined) {
+          refuse(record.row, [{ field: 'requisitionId', message: `"${requisitionId}" is also used by row ${earlier}` }]);
+          continue;
+        }
+        seenRequisitions.set(requisitionId, record.row);
+      }
+      // Once a row is bad and the file will be refused, keep checking the rest but write nothing more.
+      if (invalidRows && !skipInvalid) continue;
+      batch.push({ ...resolved, row: record.row });
+      if (batch.length >= batchSize) await flush();
+    }
+    if (batch.length && !(invalidRows && !skipInvalid)) await flush();
+    await writing;
+    if (failure) throw failure;
+    if (invalidRows && !skipInvalid) throw new JobImportRefusedError(issues, invalidRows);
+    return { imported, skipped: issues.sort((a, b) => a.row - b.row) };
+  });
+}
+
+function resolveJob(
+  input: ValidJobInput,
+  refs: Awaited<ReturnType<typeof findTeamsAndPrinciplesBySlug>>,
+): JobRow | { field: string; message: string } {
+  const team = refs.teams.get(input.team);
+  if (!team) return { field: 'team', message: `no team has the slug "${input.team}"` };
+  const principleIds: number[] = [];
+  for (const slug of new Set(input.principles)) {
+    const principle = refs.principles.get(slug);
+    if (!principle) return { field: 'principles', message: `no principle has the slug "${slug}"` };
+    principleIds.push(principle.id);
+  }
+  return { input, requisitionId: input.requisitionId, slug: slugify(input.title), teamId: team.id, teamName: team.name, principleIds };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON: an array of jobs. Elements are cut out of the stream by tracking brackets and strings,
+// then each is parsed on its own, so memory holds one chunk and one element at a time.
+
+const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c;
+
+/** Reads the elements of a JSON array from text chunks; row = array index + 1. */
+export async function* jsonRecords(chunks: AsyncIterable<string>): AsyncGenerator<FileRecord> {
+  let buffer = '';
+  let pos = 0; // where scanning continues
+  let start = -1; // where the current element starts, or -1 between elements
+  let depth = 0; // nesting inside the current element
+  let state: 'before' | 'between' | 'after' = 'before';
+  let expectValue = true;
+  let row = 0;
+  let consumed = 0; // characters dropped from the front of the stream, for error positions
+  const fail = (message: string, at: number): never => {
+    throw new JobFileError(`Not a JSON array of jobs: ${message} (at character ${consumed + at + 1})`);
+  };
+
+  for await (const chunk of chunks) {
+    buffer += consumed === 0 && buffer === '' ? chunk.replace(/^\uFEFF/, '') : chunk;
+    const end = buffer.length;
+    while (pos < end) {
+      const c = buffer.charCodeAt(pos);
+      if (start >= 0) {
+        if (c === QUOTE) {
+          // Skip the string: find its closing quote, one not escaped by an odd run of backslashes.
+          let q = pos + 1;
+          for (;;) {
+            q = buffer.indexOf('"', q);
+            if (q === -1) break;
+            let slashes = 0;
+            while (buffer.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
+            if (slashes % 2 === 0) break;
+            q += 1;
+          }
+          if (q === -1) break; // the string goes on in the next chunk
+          pos = q + 1;
+          continue;
+        }
+        if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+        else if (depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) depth = -1;
+        if (depth === 0 && (c === CLOSE_BRACE || c === CLOSE_BRACKET)) {
+          row += 1;
+          yield parseElement(buffer.slice(start, pos + 1), row);
+          start = -1;
+          expectValue = false;
+        } else if (depth < 0) {
+          // A scalar element (say 42) ends at the comma or bracket after it.
+          row += 1;
+          yield parseElement(buffer.slice(start, pos), row);
+          start = -1;
+          depth = 0;
+          expectValue = false;
+          continue;
+        }
+        pos++;
+        continue;
+      }
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        pos++;
+        continue;
+      }
+      if (state === 'before') {
+        if (c !== OPEN_BRACKET) fail('the file must start with [', pos);
+        state = 'between';
+        pos++;
+        continue;
+      }
+      if (state === 'after') fail('unexpected text after the closing ]', pos);
+      if (c === CLOSE_BRACKET) {
+        if (expectValue && row > 0) fail('a comma is followed by ]', pos);
+        state = 'after';
+      } else if (c === COMMA) {
+        if (expectValue) fail('unexpected comma', pos);
+        expectValue = true;
+      } else {
+        if (!expectValue) fail('a comma is missing between two jobs', pos);
+        start = pos;
+        depth = c === OPEN_BRACE || c === OPEN_BRACKET ? 1 : 0;
+        if (c === QUOTE) continue; // let the string skipper above read it
+      }
+      pos++;
+    }
+    // Drop what is done; keep the element in progress.
+    const keep = start >= 0 ? start : pos;
+    if (keep > 0) {
+      buffer = buffer.slice(keep);
+      consumed += keep;
+      pos -= keep;
+      if (start >= 0) start = 0;
+    }
+  }
+  if (state === 'before') fail('the file is empty', 0);
+  if (state !== 'after' || start >= 0) fail('the file ends before the closing ]', buffer.length);
+}
+
+function parseElement(text: string, row: number): FileRecord {
+  try {
+    return { row, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    throw new JobFileError(`Not a JSON array of jobs: job ${row} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV (RFC 4180): comma-separated, fields with commas, quotes or line breaks in double quotes,
+// quotes doubled inside them; CRLF or LF; a leading byte-order mark is ignored.
+
+/** Splits CSV text chunks into records; `line` is the line of the file each record starts on. */
+export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<{ fields: string[]; line: number }> {
+  let buffer = '';
+  let line = 1;
+  let first = true;
+  for await (const chunk of chunks) {
+    buffer += first ? chunk.replace(/^\uFEFF/, '') : chunk;
+    first = false;
+    const { records, consumed, lines } = parseCsv(buffer, false, line);
+    buffer = buffer.slice(consumed);
+    for (const r of records) yield r;
+    line = lines;
+  }
+  const { records } = parseCsv(buffer, true, line);
+  for (const r of records) yield r;
+}
+
+function parseCsv(text: string, final: boolean, firstLine: number): { records: Array<{ fields: string[]; line: number }>; consumed: number; lines: number } {
+  const records: Array<{ fields: string[]; line: number }> = [];
+  const len = text.length;
+  let i = 0;
+  // The end of the last complete record and the line after it: what the caller may drop.
+  let done = 0;
+  let line = firstLine;
+  records: while (i < len) {
+    const fields: string[] = [];
+    for (;;) {
+      if (text.charCodeAt(i) === QUOTE) {
+        let value = '';
+        let j = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q === -1 || (q + 1 >= len && !final)) {
+            if (final) throw new JobFileError(`CSV line ${line}: a quoted field is never closed`);
+            break records; // wait for more text
+          }
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            value += text.slice(j, q + 1);
+            j = q + 2;
+            continue;
+          }
+          value += text.slice(j, q);
+          i = q + 1;
+          break;
+        }
+        fields.push(value);
+      } else {
+        let j = i;
+        while (j < len) {
+          const c = text.charCodeAt(j);
+          if (c === COMMA || c === 0x0a || c === 0x0d) break;
+          j++;
+        }
+        if (j >= len && !final) break records;
+        fields.push(text.slice(i, j));
+        i = j;
+      }
+      const c = text.charCodeAt(i);
+      if (c === COMMA) {
+        i++;
+        continue;
+      }
+      if (c === 0x0d) {
+        if (i + 1 >= len && !final) break records;
+        i += text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+      } else if (c === 0x0a) {
+        i++;
+      } else if (i < len) {
+        throw new JobFileError(`CSV line ${line + countLines(text, done, i)}: unexpected text after a closing quote`);
+      }
+      // A blank line is not a record.
+      if (!(fields.length === 1 && fields[0] === '')) records.push({ fields, line });
+      line += countLines(text, done, i);
+      done = i;
+      continue records;
+    }
+  }
+  return { records, consumed: done, lines: line };
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = text.indexOf('\n', from); k !== -1 && k < to; k = text.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
+/** Reads jobs from CSV text chunks. Row numbers count records the way a spreadsheet does: the header is row 1. */
+export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<FileRecord> {
+  let header: CsvColumn[] | undefined;
+  let row = 0;
+  for await (const { fields } of csvRows(chunks)) {
+    row += 1;
+    if (!header) {
+      header = checkHeader(fields);
+      continue;
+    }
+    if (fields.length !== header.length) {
+      yield { row, issue: { field: '', message: `has ${fields.length} fields but the header has ${header.length}` } };
+      continue;
+    }
+    yield fromCsv(header, fields, row);
+  }
+  if (!header) throw new JobFileError('The CSV file is empty: it needs a header row naming its columns');
+}
+
+function checkHeader(fields: string[]): CsvColumn[] {
+  const names = fields.map((f) => f.trim());
+  const known = new Set<string>(CSV_COLUMNS);
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length) throw new JobFileError(`The CSV header names unknown column(s) ${unknown.map((n) => `"${n}"`).join(', ')}; the columns are ${CSV_COLUMNS.join(', ')}`);
+  const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+  if (repeated.length) throw new JobFileError(`The CSV header names ${repeated.map((n) => `"${n}"`).join(', ')} more than once`);
+  const missing = REQUIRED_CSV_COLUMNS.filter((c) => !names.includes(c));
+  if (missing.length) throw new JobFileError(`The CSV header lacks the required column(s) ${missing.join(', ')}`);
+  return names as CsvColumn[];
+}
+
+class CellError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One CSV record as a raw job input for the schema to validate. Empty cells are left out, so defaults apply. */
+function fromCsv(header: CsvColumn[], fields: string[], row: number): FileRecord {
+  const cells = new Map<CsvColumn, string>();
+  header.forEach((name, i) => {
+    const value = fields[i]!;
+    if (value.trim() !== '') cells.set(name, value);
+  });
+  const number = (cell: string | undefined) => (cell !== undefined && /^\s*-?\d+(\.\d+)?\s*$/.test(cell) ? Number(cell) : cell);
+  const json = (name: CsvColumn) => {
+    const cell = cells.get(name);
+    if (cell === undefined) return undefined;
+    try {
+      return JSON.parse(cell) as unknown;
+    } catch {
+      throw new CellError(name, 'is not valid JSON');
+    }
+  };
+  // Codes and slugs: "US;CA" (a JSON array is accepted too).
+  const codes = (name: CsvColumn) => {
+    const cell = cells.get(name);
+    if (cell === undefined) return undefined;
+    return cell.trimStart().startsWith('[') ? json(name) : cell.split(';').map((s) => s.trim()).filter(Boolean);
+  };
+  // Free text: a JSON array of strings, or one item per line.
+  const texts = (name: CsvColumn) => {
+    const cell = cells.get(name);
+    if (cell === undefined) return undefined;
+    return cell.trimStart().startsWith('[') ? json(name) : cell.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  };
+  try {
+    const value: Record<string, unknown> = {
+      requisitionId: cells.get('requisitionId'),
+      title: cells.get('title'),
+      team: cells.get('team'),
+      category: cells.get('category'),
+      level: number(cells.get('level')),
+      employmentType: cells.get('employmentType'),
+      workplaceType: cells.get('workplaceType'),
+      applicantCountries: codes('applicantCountries'),
+      locations: json('locations'),
+      description: cells.get('description'),
+      basicQualifications: texts('basicQualifications'),
+      preferredQualifications: texts('preferredQualifications'),
+      pay:
+        ['payCurrency', 'payMin', 'payMax', 'payUnit'].some((c) => cells.has(c as CsvColumn))
+          ? { currency: cells.get('payCurrency'), min: number(cells.get('payMin')), max: number(cells.get('payMax')), unit: cells.get('payUnit') }
+          : null,
+      principles: codes('principles'),
+      status: cells.get('status'),
+      headcount: number(cells.get('headcount')),
+      postedAt: cells.get('postedAt'),
+      closesAt: cells.get('closesAt'),
+      questions: json('questions'),
+    };
+    for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
+    return { row, value };
+  } catch (error) {
+    if (error instanceof CellError) return { row, issue: { field: error.field, message: error.message } };
+    throw error;
+  }
+}
+
+/** A CSV field, quoted when it holds a comma, quote, line break or edge spaces. */
+export function csvField(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+function toCsvLine(job: ExportedJob): string {
+  const cells: Record<CsvColumn, string> = {
+    requisitionId: job.requisitionId,
+    title: job.title,
+    team: job.team,
+    category: job.category,
+    level: String(job.level),
+    employmentType: job.employmentType,
+    workplaceType: job.workplaceType,
+    applicantCountries: job.applicantCountries.join(';'),
+    locations: job.locations.length ? JSON.stringify(job.locations) : '',
+    description: job.description,
+    basicQualifications: job.basicQualifications.length ? JSON.stringify(job.basicQualifications) : '',
+    preferredQualifications: job.preferredQualifications.length ? JSON.stringify(job.preferredQualifications) : '',
+    payCurrency: job.pay?.currency ?? '',
+    payMin: job.pay ? String(job.pay.min) : '',
+    payMax: job.pay ? String(job.pay.max) : '',
+    payUnit: job.pay?.unit ?? '',
+    principles: job.principles.join(';'),
+    status: job.status,
+    headcount: String(job.headcount),
+    postedAt: job.postedAt?.toISOString() ?? '',
+    closesAt: job.closesAt?.toISOString() ?? '',
+    questions: job.questions.length ? JSON.stringify(job.questions) : '',
+  };
+  return CSV_COLUMNS.map((c) => csvField(cells[c])).join(',');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/**
+ * Writes every job (whatever its status) as a JSON array or as CSV, page by page. `write`
+ * receives whole lines without their final line break and may return a promise to slow the
+ * export down to the pace of its destination.
+ */
+export async function exportJobs({
+  db,
+  format,
+  write,
+  pageSize = 2000,
+}: {
+  db: Db;
+  format: TransferFormat;
+  write: (lines: string) => void | Promise<void>;
+  pageSize?: number;
+}): Promise<{ exported: number }> {
+  let exported = 0;
+  if (format === 'csv') {
+    await write(CSV_COLUMNS.join(','));
+    for await (const page of streamAllJobs(db, pageSize)) {
+      await write(page.map(toCsvLine).join('\r\n'));
+      exported += page.length;
+    }
+    return { exported };
+  }
+  // One job per line; the last line of a page waits for the next page to learn whether it needs a comma.
+  await write('[');
+  let pending: string | undefined;
+  for await (const page of streamAllJobs(db, pageSize)) {
+    const lines = page.map((job) => JSON.stringify(job));
+    if (pending !== undefined) lines.unshift(pending);
+    pending = lines.pop();
+    if (lines.length) await write(lines.map((l) => `${l},`).join('\n'));
+    exported += page.length;
+  }
+  if (pending !== undefined) await write(pending);
+  await write(']');
+  return { exported };
+}
