@@ -10,8 +10,10 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { toErrorResponse } from './errors.ts';
 import { apiRoutes } from './features/api/api.routes.ts';
+import { boardsRoutes } from './features/boards/boards.routes.ts';
 import { careersRoutes } from './features/careers/careers.routes.ts';
 import { createContentService, type ContentService } from './features/content/content.service.ts';
+import { feedsRoutes } from './features/feeds/feeds.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { jobsRoutes } from './features/jobs/jobs.routes.ts';
 import { createJobSearch } from './features/jobs/search.service.ts';
@@ -20,6 +22,8 @@ import { registerAssets } from './http/assets.ts';
 export interface AppDeps {
   config: Config;
   database: Database;
+  /** URLs per sitemap file before /sitemap.xml becomes an index (the sitemaps.org limit by default). */
+  sitemapUrlLimit?: number;
 }
 
 declare module 'fastify' {
@@ -35,7 +39,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * Builds the HTTP app from its dependencies, in a visible order: logging and security,
  * then services, then features. The caller listens and closes; the database is the caller's.
  */
-export async function buildApp({ config, database }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, sitemapUrlLimit }: AppDeps): Promise<FastifyInstance> {
   const https = config.publicUrl.startsWith('https:');
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -103,9 +107,11 @@ export async function buildApp({ config, database }: AppDeps): Promise<FastifyIn
   });
 
   healthRoutes(app, { database });
-  careersRoutes(app, { content, site });
+  careersRoutes(app, { content, site, publicUrl: config.publicUrl });
   jobsRoutes(app, { db: database.db, content, search, site, publicUrl: config.publicUrl, searchScript: assets.searchScript });
   apiRoutes(app, { db: database.db, search, content, publicUrl: config.publicUrl, site });
+  feedsRoutes(app, { db: database.db, config, ...(sitemapUrlLimit ? { sitemapUrlLimit } : {}) });
+  boardsRoutes(app, { db: database.db, config });
 
   const wantsHtml = (request: FastifyRequest) =>
     !/^\/(api|v0|v1)\//.test(request.url) && (request.headers.accept ?? '').includes('text/html');

@@ -31,13 +31,15 @@ export interface TestApp {
 export async function testApp(
   options: {
     contentDir?: string | false;
+    /** A small sitemap file limit, to see /sitemap.xml become an index. */
+    sitemapUrlLimit?: number;
     /** Registers routes not yet wired into buildApp, before the app is ready. */
     routes?: (app: FastifyInstance, deps: { config: Config; database: TestDatabase }) => void;
   } = {},
 ): Promise<TestApp> {
   const config = await testConfig();
   const database = await testDatabase();
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, ...(options.sitemapUrlLimit ? { sitemapUrlLimit: options.sitemapUrlLimit } : {}) });
   options.routes?.(app, { config, database });
   if (options.contentDir !== false) await app.content.loadPack({ dir: options.contentDir ?? defaultContentDir });
   await app.ready();

@@ -297,7 +297,7 @@ export function jobsPage(content: ContentSnapshot, result: SearchResult, query: 
                   </h2>
                   <div className="field field--inline">
                     <label htmlFor="sort">Sort by</label>
-                    <select id="sort" name="sort" defaultValue={params.sort ?? (params.q ? 'relevance' : 'newest')}>
+                    <select id="sort" name="sort" defaultValue={params.sort ?? 'relevance'}>
                       <option value="relevance">Relevance</option>
                       <option value="newest">Newest</option>
                     </select>

@@ -13,6 +13,8 @@ function urlOf(target: HTMLFormElement): string {
   }
   if (!params.get('near')) params.delete('km');
   if (params.get('km') === '50') params.delete('km');
+  // Relevance is the default order (newest first when there are no words).
+  if (params.get('sort') === 'relevance') params.delete('sort');
   const query = params.toString();
   return `/jobs${query ? `?${query}` : ''}`;
 }

@@ -4,7 +4,6 @@ import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { testEngine } from '../../../../test/support/test-db.ts';
 import { jobPath, locationLabel, type PublicJob } from '../../../shared/contracts/jobs.ts';
 import { createJobs, findPublicJob } from '../jobs/jobs.service.ts';
-import { boardsRoutes } from './boards.routes.ts';
 
 const BASE = 'https://careers.example.test';
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
@@ -29,7 +28,7 @@ let draftId: number;
 let teamIds: Map<string, number>;
 
 beforeAll(async () => {
-  t = await testApp({ routes: (app, { config, database }) => boardsRoutes(app, { db: database.db, config }) });
+  t = await testApp();
   const { ids } = await createJobs({
     db: t.database.db,
     inputs: [

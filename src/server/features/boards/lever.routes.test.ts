@@ -5,7 +5,6 @@ import { testEngine } from '../../../../test/support/test-db.ts';
 import { jobPath, type PublicJob } from '../../../shared/contracts/jobs.ts';
 import { findJobsByIds } from '../jobs/jobs.repository.ts';
 import { createJobs } from '../jobs/jobs.service.ts';
-import { boardsRoutes } from './boards.routes.ts';
 
 const BASE = 'https://careers.example.test';
 const days = (n: number) => new Date(Date.now() - n * 86_400_000);
@@ -18,7 +17,7 @@ let designer: PublicJob;
 let draft: PublicJob;
 
 beforeAll(async () => {
-  t = await testApp({ routes: (app, { config, database }) => boardsRoutes(app, { db: database.db, config }) });
+  t = await testApp();
   const { ids } = await createJobs({
     db: t.database.db,
     inputs: [

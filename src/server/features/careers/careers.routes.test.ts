@@ -143,6 +143,12 @@ describe('public content pages', () => {
     expect(res.body).toBe('');
   });
 
+  it('points crawlers at the sitemap and away from the APIs', async () => {
+    const res = await get('/robots.txt');
+    expect(res.body).toContain('Sitemap: https://careers.example.test/sitemap.xml');
+    expect(res.body).toContain('Disallow: /api/');
+  });
+
   it('treats a trailing slash like none', async () => {
     expect((await get('/teams/')).statusCode).toBe(200);
   });

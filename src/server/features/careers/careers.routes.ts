@@ -24,7 +24,11 @@ export const PUBLIC_PAGE_CACHE = 'public, max-age=0, s-maxage=60, must-revalidat
 /** The culture, teams and principles pages, rendered once per content version and served from memory. */
 export function careersRoutes(
   app: FastifyInstance,
-  { content, site }: { content: ContentService; site: (snapshot: ContentSnapshot | undefined) => SiteContext },
+  {
+    content,
+    site,
+    publicUrl,
+  }: { content: ContentService; site: (snapshot: ContentSnapshot | undefined) => SiteContext; publicUrl: string },
 ): void {
   const cache = new PageCache();
 
@@ -48,6 +52,12 @@ export function careersRoutes(
   }
 
   app.get('/', (request, reply) => page(request, reply, '/', homePage));
+  app.get('/robots.txt', (_request, reply) =>
+    reply
+      .type('text/plain; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(`User-agent: *\nDisallow: /api/\nDisallow: /v0/\nDisallow: /v1/\nSitemap: ${publicUrl}/sitemap.xml\n`),
+  );
   app.get('/teams', (request, reply) => page(request, reply, '/teams', teamsPage));
   app.get('/principles', (request, reply) => page(request, reply, '/principles', principlesPage));
   app.get<{ Params: { slug: string } }>('/teams/:slug', (request, reply) => {

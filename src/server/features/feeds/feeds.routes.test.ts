@@ -49,7 +49,6 @@ let ids: { threeCities: number; remote: number; hybrid: number; plain: number; d
 beforeAll(async () => {
   t = await testApp({
     routes: (app, { config, database }) => {
-      feedsRoutes(app, { db: database.db, config });
       // The same routes with a tiny URL limit, to see the sitemap split into an index.
       void app.register(async (scoped) => feedsRoutes(scoped, { db: database.db, config, sitemapUrlLimit: 2 }), { prefix: '/small' });
     },

@@ -4,14 +4,13 @@ import { buildJob } from '../../../../test/support/builders.ts';
 import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { testEngine } from '../../../../test/support/test-db.ts';
 import { createJobs } from '../jobs/jobs.service.ts';
-import { feedsRoutes } from './feeds.routes.ts';
 
 const JOBS = 1_234;
 const parser = new XMLParser({ parseTagValue: false, isArray: (name) => ['job', 'url', 'sitemap'].includes(name) });
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await testApp({ routes: (app, { config, database }) => feedsRoutes(app, { db: database.db, config, sitemapUrlLimit: 500 }) });
+  t = await testApp({ sitemapUrlLimit: 500 });
   // Many jobs share a posting time, so the keyset pages must break ties by id.
   const postedAt = new Date(Date.now() - 86_400_000);
   await createJobs({ db: t.database.db, inputs: Array.from({ length: JOBS }, (_, i) => buildJob({ postedAt: i % 2 ? postedAt : new Date(postedAt.getTime() - i * 1000) })) });
