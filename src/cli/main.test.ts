@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,20 @@ describe('dayone CLI', () => {
     expect(stdout).toContain('content load [dir]');
   });
 
-  it.each([[[]], [['frobnicate']], [['content', 'unload']], [['migrate', 'extra']], [['serve', '--port=1']]])(
+  it.each([
+    [[]],
+    [['frobnicate']],
+    [['content', 'unload']],
+    [['migrate', 'extra']],
+    [['serve', '--port=1']],
+    [['seed', '--jobs', 'many']],
+    [['seed', '--jobs', '0']],
+    [['import']],
+    [['import', 'a.json', 'b.json']],
+    [['export', '--format', 'xml']],
+    [['migrate', '--jobs', '3']],
+    [['export', '--skip-invalid']],
+  ])(
     'exits 2 with the usage for %j',
     async (argv) => {
       const { code, stderr } = await cli(...argv);
@@ -105,6 +118,79 @@ describe('dayone CLI', () => {
   });
 });
 
+describe('dayone seed, import and export', () => {
+  it('adds demo jobs and says how many', async () => {
+    const { code, stdout } = await cli('seed', '--jobs', '25', '--seed', '3');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Added 25 demo jobs \(seed 3\) in [\d.]+ s\.$/);
+  });
+
+  it('exports every job as JSON to standard output and as CSV to a file, and imports both back', async () => {
+    const json = await cli('export');
+    expect(json.code).toBe(0);
+    const jobs = JSON.parse(json.stdout) as Array<{ requisitionId: string; title: string }>;
+    expect(jobs.length).toBeGreaterThanOrEqual(25);
+
+    const dir = await mkdtemp(join(tmpdir(), 'dayone-cli-export-'));
+    const csvFile = join(dir, 'jobs.csv');
+    const csv = await cli('export', '--format', 'csv', '--out', csvFile);
+    expect(csv).toMatchObject({ code: 0, stdout: `Exported ${jobs.length} jobs to ${csvFile} (CSV).` });
+    expect((await readFile(csvFile, 'utf8')).split('\n')[0]).toMatch(/^requisitionId,title,team,/);
+
+    // The same jobs under new requisition ids import cleanly, from either format.
+    const jsonFile = join(dir, 'jobs.json');
+    await writeFile(jsonFile, json.stdout.replaceAll('"REQ-', '"JSON-'));
+    expect((await cli('import', jsonFile)).stdout).toMatch(new RegExp(`^Imported ${jobs.length} jobs from .+jobs\\.json \\(JSON\\) in`));
+    await writeFile(csvFile, (await readFile(csvFile, 'utf8')).replaceAll('REQ-', 'CSV-'));
+    expect((await cli('import', csvFile)).code).toBe(0);
+    const after = JSON.parse((await cli('export')).stdout) as unknown[];
+    expect(after).toHaveLength(jobs.length * 3);
+  });
+
+  it('refuses a file with a bad row, naming it, and imports the rest only with --skip-invalid', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dayone-cli-import-'));
+    const file = join(dir, 'jobs.json');
+    const good = { title: 'Area Manager', team: 'legal', category: 'Operations', level: 4, employmentType: 'FULL_TIME', workplaceType: 'remote', applicantCountries: ['US'], description: 'Run things.' };
+    await writeFile(file, JSON.stringify([good, { ...good, level: 9 }, good]));
+    const before = (JSON.parse((await cli('export')).stdout) as unknown[]).length;
+
+    const refused = await cli('import', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('1 invalid row(s); nothing was imported');
+    expect(refused.stderr).toMatch(/row 2: level: .*8/);
+    expect((JSON.parse((await cli('export')).stdout) as unknown[]).length).toBe(before);
+
+    const skipped = await cli('import', file, '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(/^Imported 2 jobs from .+\nSkipped 1 invalid row\(s\):\n  row 2: level: /);
+  });
+
+  it('exits 1 with a clear message for a file that is missing or not jobs', async () => {
+    const missing = await cli('import', '/no/such/jobs.csv');
+    expect(missing).toMatchObject({ code: 1, stderr: 'dayone: /no/such/jobs.csv: the file does not exist. Nothing was imported.' });
+    const dir = await mkdtemp(join(tmpdir(), 'dayone-cli-import-'));
+    await writeFile(join(dir, 'x.csv'), 'name,age\nAda,36\n');
+    const wrong = await cli('import', join(dir, 'x.csv'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('unknown column(s) "name", "age"');
+  });
+
+  it('loads the content pack first when seeding an empty database', async () => {
+    const emptyEnv: Record<string, string> = { ...env, DATA_DIR: await mkdtemp(join(tmpdir(), 'dayone-cli-seed-')), CONTENT_DIR: defaultContentDir };
+    const empty = testEngine === 'postgres' ? await freshDatabase() : undefined;
+    if (empty) emptyEnv.DATABASE_URL = empty.url!;
+    try {
+      const out: string[] = [];
+      const code = await runCli(['seed', '--jobs', '5'], { env: emptyEnv, stdout: (l) => out.push(l), stderr: (l) => out.push(l) });
+      expect(code).toBe(0);
+      expect(out[0]).toBe(`Loaded the content pack from ${defaultContentDir} first, as the database had none.`);
+      expect(out[1]).toMatch(/^Added 5 demo jobs/);
+    } finally {
+      await empty?.close();
+    }
+  });
+});
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -130,6 +216,7 @@ describe('dayone serve', () => {
     while (!output.includes('Day One is running at') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(output).toContain(`Day One is running at http://localhost:${port}`);
     expect(output).toContain('10 teams, 14 principles');
+    if (testEngine === 'pglite') expect(output).toContain('"jobs":200,"seed":1,"msg":"added demo jobs to an empty database');
 
     const inFlight = fetch(`http://127.0.0.1:${port}/principles`);
     await new Promise((r) => setTimeout(r, 5));

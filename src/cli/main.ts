@@ -1,7 +1,10 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../server/config.ts';
 import { DatabaseInUseError, openDatabase } from '../server/db/client.ts';
 import { ContentPackError, createContentService } from '../server/features/content/content.service.ts';
+import { exportJobs, importJobs, seedDemoJobs, JobFileError, JobImportRefusedError, type TransferFormat } from '../server/features/jobs/jobs.transfer.ts';
 import { startServer, stopOnSignals } from '../server/main.ts';
 
 /** Where the CLI reads its settings and writes its words; tests pass their own. */
@@ -18,6 +21,16 @@ Commands:
   migrate               Apply pending database migrations
   content load [dir]    Validate a content pack and load it in one transaction
                         (dir defaults to CONTENT_DIR, which defaults to content/default)
+  seed [--jobs N] [--seed S]
+                        Add N realistic demo jobs (default 200; seed S, default 1, makes
+                        them repeatable); loads the content pack first if there is none
+  import FILE [--skip-invalid]
+                        Import jobs from a JSON or CSV file (see docs/jobs-import.md) in one
+                        transaction; a bad row refuses the file, naming every bad row,
+                        unless --skip-invalid, which imports the rest and lists those skipped
+  export [--format json|csv] [--out FILE]
+                        Write every job, whatever its status, as JSON (default) or CSV to
+                        FILE or to standard output; \`dayone import\` reads it back
   help                  Show this help
 
 Settings come from environment variables; see README.md ("Configuration").
@@ -37,14 +50,39 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { help: { type: 'boolean', short: 'h' } },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        jobs: { type: 'string' },
+        seed: { type: 'string' },
+        'skip-invalid': { type: 'boolean' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+      },
     });
     const [command, ...rest] = positionals;
     if (values.help || command === 'help' || command === undefined) {
       (command === undefined && !values.help ? io.stderr : io.stdout)(USAGE);
       return command === undefined && !values.help ? 2 : 0;
     }
+    const { help: _help, ...given } = values;
+    allowOptions(given, command, { seed: ['jobs', 'seed'], import: ['skip-invalid'], export: ['format', 'out'] }[command] ?? []);
     switch (command) {
+      case 'seed': {
+        expectArgs(rest, 0, 'seed');
+        const jobs = positiveInteger(values.jobs ?? '200', '--jobs');
+        const seed = positiveInteger(values.seed ?? '1', '--seed');
+        return await seed_(loadConfig(io.env), { jobs, seed }, io);
+      }
+      case 'import': {
+        if (rest.length !== 1) throw new UsageError('"import" takes one FILE, a .json or .csv file of jobs.');
+        return await import_(loadConfig(io.env), rest[0]!, values['skip-invalid'] ?? false, io);
+      }
+      case 'export': {
+        expectArgs(rest, 0, 'export');
+        const format = values.format ?? 'json';
+        if (format !== 'json' && format !== 'csv') throw new UsageError(`--format must be json or csv, got "${format}".`);
+        return await export_(loadConfig(io.env), format, values.out, io);
+      }
       case 'serve':
         expectArgs(rest, 0, 'serve');
         return await serve(loadConfig(io.env), io);
@@ -72,6 +110,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
     io.stderr(`dayone: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+function allowOptions(given: Record<string, unknown>, command: string, allowed: string[]): void {
+  const wrong = Object.keys(given).filter((name) => given[name] !== undefined && !allowed.includes(name));
+  if (wrong.length) throw new UsageError(`"${command}" does not take ${wrong.map((n) => `--${n}`).join(', ')}.`);
+}
+
+function positiveInteger(text: string, option: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} must be a whole number of at least 1, got "${text}".`);
+  return n;
 }
 
 function expectArgs(args: string[], max: number, command: string): void {
@@ -127,3 +176,78 @@ async function loadContent(config: Config, dir: string, io: CliIo): Promise<numb
     await database.close();
   }
 }
+
+async function seed_(config: Config, options: { jobs: number; seed: number }, io: CliIo): Promise<number> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    const started = performance.now();
+    if (await createContentService({ db: database.db }).loadPackIfEmpty({ dir: config.contentDir })) io.stdout(`Loaded the content pack from ${config.contentDir} first, as the database had none.`);
+    const { imported } = await seedDemoJobs({ db: database.db, count: options.jobs, seed: options.seed, now: new Date() });
+    io.stdout(`Added ${imported} demo jobs (seed ${options.seed}) in ${seconds(started)} s.`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ContentPackError) {
+      io.stderr(`dayone: no content is loaded and ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+async function import_(config: Config, file: string, skipInvalid: boolean, io: CliIo): Promise<number> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    const started = performance.now();
+    const { imported, skipped, format } = await importJobs({ db: database.db, file, skipInvalid });
+    io.stdout(`Imported ${imported} jobs from ${file} (${format.toUpperCase()}) in ${seconds(started)} s.`);
+    if (skipped.length) {
+      const rows = new Set(skipped.map((i) => i.row)).size;
+      io.stdout(`Skipped ${rows} invalid row(s):\n${skipped.map((i) => `  row ${i.row}: ${i.field ? `${i.field}: ` : ''}${i.message}`).join('\n')}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof JobImportRefusedError) {
+      const listed = error.issues.map((i) => `  row ${i.row}: ${i.field ? `${i.field}: ` : ''}${i.message}`);
+      const more = error.issues.length < error.invalidRows ? `\n  … and more; only the first ${error.issues.length} problems are listed` : '';
+      io.stderr(`dayone: ${file}: ${error.invalidRows} invalid row(s); nothing was imported:\n${listed.join('\n')}${more}\nFix them, or import the other rows with --skip-invalid.`);
+      return 1;
+    }
+    if (error instanceof JobFileError) {
+      io.stderr(`dayone: ${file}: ${error.message}. Nothing was imported.`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+async function export_(config: Config, format: TransferFormat, out: string | undefined, io: CliIo): Promise<number> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const file = out ? createWriteStream(out) : undefined;
+  try {
+    if (file) await once(file, 'open');
+    await database.migrate();
+    const write = file
+      ? async (lines: string) => {
+          if (!file.write(`${lines}\n`)) await once(file, 'drain');
+        }
+      : io.stdout;
+    const { exported } = await exportJobs({ db: database.db, format, write });
+    if (file) {
+      file.end();
+      await once(file, 'finish');
+      io.stdout(`Exported ${exported} jobs to ${out} (${format.toUpperCase()}).`);
+    }
+    return 0;
+  } finally {
+    file?.destroy();
+    await database.close();
+  }
+}
+
+const seconds = (since: number) => (Math.round((performance.now() - since) / 100) / 10).toFixed(1);

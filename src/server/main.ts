@@ -2,6 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { withSessionSecret, type Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { countRequisitions } from './features/jobs/jobs.repository.ts';
+import { seedDemoJobs } from './features/jobs/jobs.transfer.ts';
+
+/** How many demo jobs the first start adds, and from which seed, so every fresh site looks the same. */
+const FIRST_START_JOBS = { count: 200, seed: 1 };
 
 export interface Server {
   app: FastifyInstance;
@@ -11,7 +16,10 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Reads config → opens and migrates the database → loads content on first start → builds the app → listens. */
+/**
+ * Reads config → opens and migrates the database → builds the app → on the first start loads
+ * the content pack and adds demo jobs → listens.
+ */
 export async function startServer(baseConfig: Config): Promise<Server> {
   const config = await withSessionSecret(baseConfig);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -21,6 +29,11 @@ export async function startServer(baseConfig: Config): Promise<Server> {
     app = await buildApp({ config, database });
     if (await app.content.loadPackIfEmpty({ dir: config.contentDir })) {
       app.log.info({ contentDir: config.contentDir }, 'loaded the content pack into an empty database');
+      // A living site from the first `npm start`: demo jobs, only while there are no jobs at all.
+      if ((await countRequisitions(database.db)) === 0) {
+        const { imported } = await seedDemoJobs({ db: database.db, ...FIRST_START_JOBS, now: new Date() });
+        app.log.info({ jobs: imported, seed: FIRST_START_JOBS.seed }, 'added demo jobs to an empty database (remove them before going live)');
+      }
     }
     const address = await app.listen({ port: config.port, host: config.host });
     const running = app;

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import { jobInputSchema, slugify, type ValidJobInput } from '../../../shared/contracts/jobs.ts';
+import { generateDemoJobsChunks } from './demo-jobs.ts';
 import { claimRequisitionIds, insertJobsInBulk, streamAllJobs, type ExportedJob } from './jobs.bulk.ts';
 import { findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
 import type { RowIssue } from './jobs.service.ts';
@@ -115,12 +116,46 @@ export async function importJobs({
   return { imported, skipped, format: chosen };
 }
 
+/**
+ * Imports jobs given in memory or by a generator (the demo seed), chunk by chunk, through the
+ * same validation and bulk path as a file; rows are numbered from 1 across all chunks.
+ */
+export async function importJobInputs({
+  db,
+  chunks,
+  skipInvalid = false,
+  batchSize = 2000,
+}: {
+  db: Db;
+  chunks: Iterable<unknown[]> | AsyncIterable<unknown[]>;
+  skipInvalid?: boolean;
+  batchSize?: number;
+}): Promise<{ imported: number; skipped: RowIssue[] }> {
+  async function* records(): AsyncGenerator<FileRecord> {
+    let row = 0;
+    for await (const chunk of chunks) for (const value of chunk) yield { row: ++row, value };
+  }
+  return importRecords({ db, records: records(), skipInvalid, batchSize });
+}
+
+/**
+ * Adds `count` demo jobs made from the seed, spread over the teams and principles of the
+ * loaded content (taken in slug order, so the same seed gives the same jobs on any database).
+ */
+export async function seedDemoJobs({ db, count, seed, now }: { db: Db; count: number; seed: number; now: Date }): Promise<{ imported: number }> {
+  const refs = await findTeamsAndPrinciplesBySlug(db);
+  if (refs.teams.size === 0) throw new AppError(409, 'no_content', 'Demo jobs need teams: load a content pack first');
+  const chunks = generateDemoJobsChunks({ count, chunkSize: 5000, seed, now, teams: [...refs.teams.keys()].sort(), principles: [...refs.principles.keys()].sort() });
+  const { imported } = await importJobInputs({ db, chunks });
+  return { imported };
+}
+
 async function* readChunks(file: string): AsyncGenerator<string> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream) yield chunk as string;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JobFileError(`${file} does not exist`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JobFileError('the file does not exist');
     throw error;
   }
 }
