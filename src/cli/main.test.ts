@@ -162,7 +162,7 @@ describe('dayone seed, import and export', () => {
 
     const skipped = await cli('import', file, '--skip-invalid');
     expect(skipped.code).toBe(0);
-    expect(skipped.stdout).toMatch(/^Imported 2 jobs from .+\nSkipped 1 invalid row\(s\):\n  row 2: level: /);
+    expect(skipped.stdout).toMatch(/^Imported 2 jobs from .+\nSkipped 1 invalid row\(s\):\n {2}row 2: level: /);
   });
 
   it('exits 1 with a clear message for a file that is missing or not jobs', async () => {
