@@ -65,6 +65,8 @@ export const jobs = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Weighted words: title (A), category and team (B), description and qualifications (C). Written with the row. */
     searchDoc: tsvector('search_doc').notNull(),
+    /** The title's words alone: relevance ranks jobs whose title matches first, without reading the larger search_doc. */
+    titleDoc: tsvector('title_doc').generatedAlwaysAs(sql`to_tsvector('english', title)`),
   },
   (t) => [
     index('jobs_search_doc_idx').using('gin', t.searchDoc),
@@ -115,3 +117,12 @@ export const titleWords = pgTable(
   (t) => [index('title_words_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
 );
 
+
+/**
+ * A counter raised by a statement trigger on every change to jobs, so each node can tell
+ * whether its cached search results are still current with one cheap read.
+ */
+export const catalogState = pgTable('catalog_state', {
+  id: smallint('id').primaryKey().default(1),
+  version: integer('version').notNull().default(0),
+});

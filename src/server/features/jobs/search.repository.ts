@@ -1,6 +1,6 @@
-import { and, arrayOverlaps, eq, gte, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, arrayOverlaps, eq, inArray, notInArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { jobs, teams, titleWords } from '../../db/schema/index.ts';
+import { catalogState, jobs, teams, titleWords } from '../../db/schema/index.ts';
 import type { ParsedQuery, SearchTerm } from '../../../domain/search-query.ts';
 import type { Facet, SearchParams } from '../../../shared/contracts/search.ts';
 import { isPublic } from './jobs.repository.ts';
@@ -31,28 +31,71 @@ export function textQuery(parsed: ParsedQuery): { match: SQL; rank: SQL | undefi
   };
 }
 
-/** Each filter of the search params as SQL. `near` needs the reference point, looked up first. */
-export function filterSql(params: SearchParams, nearPoint: { latitude: number; longitude: number } | undefined): FilterSql {
+/** Columns a filter reads: of the jobs table, or of the `base` set a search statement builds. */
+interface FilterColumns {
+  teamId: SQLWrapper;
+  category: SQLWrapper;
+  cities: SQLWrapper;
+  countries: SQLWrapper;
+  workplaceType: SQLWrapper;
+  employmentType: SQLWrapper;
+  level: SQLWrapper;
+  postedAt: SQLWrapper;
+  payMaxAnnual: SQLWrapper;
+  payCurrency: SQLWrapper;
+  /** True when the job lies within the `near` radius. */
+  near: SQL;
+}
+
+const baseColumns = (name: string) => sql.raw(`base.${name}`);
+
+/** Each filter of the search params as SQL over `cols`. `near` needs the reference point, looked up first. */
+export function filterSql(
+  params: SearchParams,
+  nearPoint: { latitude: number; longitude: number } | undefined,
+  cols: FilterColumns = jobColumnsForFilters(params, nearPoint),
+): FilterSql {
   const f: FilterSql = {};
-  if (params.team.length) f.team = inArray(jobs.teamId, sql`(select ${teams.id} from ${teams} where ${inArray(teams.slug, params.team)})`);
-  if (params.category.length) f.category = inArray(jobs.category, params.category);
-  if (params.city.length) f.city = arrayOverlaps(jobs.cities, params.city);
-  if (params.country.length) f.country = arrayOverlaps(jobs.countries, params.country);
-  if (params.workplace.length) f.workplace = inArray(jobs.workplaceType, params.workplace);
-  if (params.type.length) f.type = inArray(jobs.employmentType, params.type);
-  if (params.level.length) f.level = inArray(jobs.level, params.level);
-  if (params.posted) f.posted = gte(jobs.postedAt, sql`now() - make_interval(days => ${params.posted}::int)`);
+  const inList = (column: SQLWrapper, values: Array<string | number>) => sql`${column} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+  const overlaps = (column: SQLWrapper, values: string[]) => sql`${column} && ${sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`}`;
+  if (params.team.length) f.team = sql`${cols.teamId} in (select ${teams.id} from ${teams} where ${inArray(teams.slug, params.team)})`;
+  if (params.category.length) f.category = inList(cols.category, params.category);
+  if (params.city.length) f.city = overlaps(cols.cities, params.city);
+  if (params.country.length) f.country = overlaps(cols.countries, params.country);
+  if (params.workplace.length) f.workplace = inList(cols.workplaceType, params.workplace);
+  if (params.type.length) f.type = inList(cols.employmentType, params.type);
+  if (params.level.length) f.level = inList(cols.level, params.level);
+  if (params.posted) f.posted = sql`${cols.postedAt} >= now() - make_interval(days => ${params.posted}::int)`;
   if (params.pay !== undefined) {
-    f.pay = and(gte(jobs.payMaxAnnual, params.pay), params.currency ? eq(jobs.payCurrency, params.currency) : undefined);
+    f.pay = params.currency
+      ? sql`(${cols.payMaxAnnual} >= ${params.pay} and ${cols.payCurrency} = ${params.currency})`
+      : sql`${cols.payMaxAnnual} >= ${params.pay}`;
   }
-  if (params.near) {
-    // An unknown city matches nothing rather than everything.
-    f.near = nearPoint
-      ? sql`exists (select 1 from jsonb_array_elements(${jobs.locations}) as l
-          where l->>'latitude' is not null and ${haversineKm(nearPoint, sql`(l->>'latitude')::float8`, sql`(l->>'longitude')::float8`)} <= ${params.km})`
-      : sql`false`;
-  }
+  // An unknown city matches nothing rather than everything.
+  if (params.near) f.near = nearPoint ? cols.near : sql`false`;
   return f;
+}
+
+/** Whether a job has a location within `km` of the point. */
+function nearSql(point: { latitude: number; longitude: number }, km: number): SQL {
+  return sql`exists (select 1 from jsonb_array_elements(${jobs.locations}) as l
+    where l->>'latitude' is not null and ${haversineKm(point, sql`(l->>'latitude')::float8`, sql`(l->>'longitude')::float8`)} <= ${km})`;
+}
+
+function jobColumnsForFilters(params: SearchParams, nearPoint: { latitude: number; longitude: number } | undefined): FilterColumns {
+  return {
+    teamId: jobs.teamId,
+    category: jobs.category,
+    cities: jobs.cities,
+    countries: jobs.countries,
+    workplaceType: jobs.workplaceType,
+    employmentType: jobs.employmentType,
+    level: jobs.level,
+    postedAt: jobs.postedAt,
+    payMaxAnnual: jobs.payMaxAnnual,
+    payCurrency: jobs.payCurrency,
+    near: nearPoint ? nearSql(nearPoint, params.km) : sql`false`,
+  };
 }
 
 function haversineKm(p: { latitude: number; longitude: number }, lat: SQL, lon: SQL): SQL {
@@ -75,84 +118,7 @@ export async function findCityPoint(db: Db, label: string): Promise<{ latitude: 
 
 const where = (...conditions: Array<SQL | undefined>) => and(isPublic, ...conditions);
 
-/** Ids of one page of matching public jobs, best first (or newest first), and the total. */
-export async function findMatchingIds(
-  db: Db,
-  options: { text: ReturnType<typeof textQuery>; filters: FilterSql; sort: 'relevance' | 'newest'; limit: number; offset: number },
-): Promise<{ ids: number[]; total: number }> {
-  const condition = where(options.text?.match, ...Object.values(options.filters));
-  const order =
-    options.sort === 'relevance' && options.text?.rank
-      ? sql`ts_rank_cd(${jobs.searchDoc}, ${options.text.rank}, 1) desc, ${jobs.postedAt} desc, ${jobs.id} desc`
-      : sql`${jobs.postedAt} desc, ${jobs.id} desc`;
-  const [rows, count] = await Promise.all([
-    db.select({ id: jobs.id }).from(jobs).where(condition).orderBy(order).limit(options.limit).offset(options.offset),
-    db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(condition),
-  ]);
-  return { ids: rows.map((r) => r.id), total: count[0]!.n };
-}
 
-/** Counts per value of one facet, over the jobs matching the text and every filter but the facet's own. */
-export async function countFacet(
-  db: Db,
-  facet: Facet,
-  options: { text: ReturnType<typeof textQuery>; filters: FilterSql; limit: number },
-): Promise<Array<{ value: string; count: number }>> {
-  const others = Object.entries(options.filters)
-    .filter(([key]) => key !== facet)
-    .map(([, condition]) => condition);
-  const condition = where(options.text?.match, ...others);
-  if (facet === 'team') {
-    // Group by the id, then name the few groups: no per-row lookup.
-    const counts = db
-      .select({ teamId: jobs.teamId, count: sql<number>`count(*)::int`.as('count') })
-      .from(jobs)
-      .where(condition)
-      .groupBy(jobs.teamId)
-      .as('counts');
-    const rows = await db
-      .select({ value: teams.slug, count: counts.count })
-      .from(counts)
-      .innerJoin(teams, eq(teams.id, counts.teamId))
-      .orderBy(sql`${counts.count} desc, ${teams.slug}`)
-      .limit(options.limit);
-    return rows;
-  }
-  const value = {
-    team: undefined,
-    category: sql<string>`${jobs.category}`,
-    city: sql<string>`unnest(${jobs.cities})`,
-    country: sql<string>`unnest(${jobs.countries})`,
-    workplace: sql<string>`${jobs.workplaceType}`,
-    type: sql<string>`${jobs.employmentType}`,
-    level: sql<string>`${jobs.level}::text`,
-    posted: undefined,
-  }[facet];
-  if (facet === 'posted' || !value) {
-    const rows = await db
-      .select({
-        d1: sql<number>`count(*) filter (where ${jobs.postedAt} >= now() - interval '1 day')::int`,
-        d7: sql<number>`count(*) filter (where ${jobs.postedAt} >= now() - interval '7 days')::int`,
-        d30: sql<number>`count(*) filter (where ${jobs.postedAt} >= now() - interval '30 days')::int`,
-      })
-      .from(jobs)
-      .where(condition);
-    const r = rows[0]!;
-    return [
-      { value: '1', count: r.d1 },
-      { value: '7', count: r.d7 },
-      { value: '30', count: r.d30 },
-    ];
-  }
-  const rows = await db
-    .select({ value, count: sql<number>`count(*)::int` })
-    .from(jobs)
-    .where(condition)
-    .groupBy(sql`1`)
-    .orderBy(sql`2 desc, 1`)
-    .limit(options.limit);
-  return rows.map((r) => ({ value: String(r.value), count: r.count }));
-}
 
 /** For each word that is not a known title word, the most similar one that is (trigram similarity ≥ 0.45). */
 export async function findTitleCorrections(db: Db, words: string[]): Promise<Map<string, string>> {
@@ -186,4 +152,112 @@ export async function findSimilarJobIds(db: Db, job: { id: number; teamId: numbe
     ids.push(...rows.map((r) => r.id));
   }
   return ids;
+}
+
+/** What one search statement answers: the page of ids, the total, and every facet's counts. */
+export interface SearchRows {
+  total: number;
+  ids: number[];
+  facets: Record<Facet, Array<{ value: string; count: number }>>;
+  /** With no result: how many jobs each filter's removal would give. */
+  without: Partial<Record<keyof FilterSql, number>>;
+}
+
+/**
+ * Runs a whole search in ONE statement. The jobs that match the words (or every public job
+ * when there are none) are read once into `base`, with only the columns filters and facets need;
+ * the page, the total, each facet (over every filter but its own) and the relax counts are
+ * then aggregates over that small in-memory set, not new passes over the table.
+ */
+export async function runSearch(
+  db: Db,
+  options: {
+    text: ReturnType<typeof textQuery>;
+    params: SearchParams;
+    nearPoint: { latitude: number; longitude: number } | undefined;
+    sort: 'relevance' | 'newest';
+    limit: number;
+    offset: number;
+    facets: boolean;
+    facetLimit: number;
+  },
+): Promise<SearchRows> {
+  const { text, params, nearPoint } = options;
+  const filters = filterSql(params, nearPoint, {
+    teamId: baseColumns('team_id'),
+    category: baseColumns('category'),
+    cities: baseColumns('cities'),
+    countries: baseColumns('countries'),
+    workplaceType: baseColumns('workplace_type'),
+    employmentType: baseColumns('employment_type'),
+    level: baseColumns('level'),
+    postedAt: baseColumns('posted_at'),
+    payMaxAnnual: baseColumns('pay_max_annual'),
+    payCurrency: baseColumns('pay_currency'),
+    near: baseColumns('near_ok'),
+  });
+  const whereAll = (except?: string) => {
+    const parts = Object.entries(filters)
+      .filter(([key]) => key !== except)
+      .map(([, condition]) => condition);
+    return parts.length ? sql`where ${sql.join(parts, sql` and `)}` : sql``;
+  };
+  const titleHit = text?.rank ? sql`${jobs.titleDoc} @@ ${text.rank}` : sql`false`;
+  const near = nearPoint ? nearSql(nearPoint, params.km) : sql`true`;
+  const order = options.sort === 'relevance' && text?.rank ? sql`title_hit desc, posted_at desc, id desc` : sql`posted_at desc, id desc`;
+  const grouped = (facet: Facet, value: SQL) => sql`(select coalesce(json_agg(json_build_object('value', v, 'count', n) order by n desc, v), '[]'::json)
+      from (select ${value} as v, count(*)::int as n from base ${whereAll(facet)} group by 1 order by 2 desc, 1 limit ${options.facetLimit}) g)`;
+  const facetSql = options.facets
+    ? sql`,
+      'team', (select coalesce(json_agg(json_build_object('value', t.slug, 'count', c.n) order by c.n desc, t.slug), '[]'::json)
+        from (select team_id, count(*)::int as n from base ${whereAll('team')} group by 1) c join ${teams} t on t.id = c.team_id),
+      'category', ${grouped('category', sql`category`)},
+      'city', ${grouped('city', sql`unnest(cities)`)},
+      'country', ${grouped('country', sql`unnest(countries)`)},
+      'workplace', ${grouped('workplace', sql`workplace_type`)},
+      'type', ${grouped('type', sql`employment_type`)},
+      'level', ${grouped('level', sql`level::text`)},
+      'posted', (select json_build_array(
+          json_build_object('value', '1', 'count', count(*) filter (where posted_at >= now() - interval '1 day')),
+          json_build_object('value', '7', 'count', count(*) filter (where posted_at >= now() - interval '7 days')),
+          json_build_object('value', '30', 'count', count(*) filter (where posted_at >= now() - interval '30 days')))
+        from base ${whereAll('posted')})`
+    : sql``;
+  const withoutSql = Object.keys(filters).map((key) => sql`, ${key}::text, (select count(*)::int from base ${whereAll(key)})`);
+  const result = (await db.execute(sql`
+    with base as materialized (
+      select ${jobs.id} as id, ${jobs.teamId} as team_id, ${jobs.category} as category, ${jobs.level} as level,
+        ${jobs.employmentType} as employment_type, ${jobs.workplaceType} as workplace_type, ${jobs.countries} as countries,
+        ${jobs.cities} as cities, ${jobs.postedAt} as posted_at, ${jobs.payMaxAnnual} as pay_max_annual,
+        ${jobs.payCurrency} as pay_currency, ${titleHit} as title_hit, ${near} as near_ok
+      from ${jobs}
+      where ${and(isPublic, text?.match)}
+    ),
+    matches as (select id, title_hit, posted_at from base ${whereAll()})
+    select json_build_object(
+      'total', (select count(*)::int from matches),
+      'ids', (select coalesce(json_agg(id), '[]'::json) from (select id from matches order by ${order} limit ${options.limit} offset ${options.offset}) p)
+      ${facetSql},
+      'without', json_build_object('_' , 0 ${sql.join(withoutSql, sql``)})
+    ) as result`)) as unknown as { rows: Array<{ result: unknown }> };
+  const raw = result.rows[0]!.result;
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as SearchRows & { without: Record<string, number> };
+  const { _: _ignored, ...without } = parsed.without;
+  const empty = { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [], posted: [] };
+  return { total: parsed.total, ids: parsed.ids, facets: options.facets ? { ...empty, ...pickFacets(parsed as unknown as Record<string, unknown>) } : empty, without };
+}
+
+function pickFacets(parsed: Record<string, unknown>): Partial<SearchRows['facets']> {
+  const out: Record<string, Array<{ value: string; count: number }>> = {};
+  for (const facet of ['team', 'category', 'city', 'country', 'workplace', 'type', 'level', 'posted'] as const) {
+    const rows = parsed[facet] as Array<{ value: unknown; count: number }> | undefined;
+    if (rows) out[facet] = rows.map((r) => ({ value: String(r.value), count: r.count }));
+  }
+  return out;
+}
+
+/** The catalogue version: raised by a trigger on every change to jobs, read to validate cached results. */
+export async function findCatalogVersion(db: Db): Promise<number> {
+  const rows = await db.select({ version: catalogState.version }).from(catalogState).where(eq(catalogState.id, 1));
+  return rows[0]?.version ?? 0;
 }

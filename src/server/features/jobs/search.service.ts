@@ -13,7 +13,7 @@ import {
 import { FACETS, PAGE_SIZE, type Facet, type FacetValue, type JobSummary, type SearchParams, type SearchResult } from '../../../shared/contracts/search.ts';
 import type { Db } from '../../db/client.ts';
 import { findJobsByIds } from './jobs.repository.ts';
-import { countFacet, filterSql, findCityPoint, findMatchingIds, findTitleCorrections, textQuery, type FilterSql } from './search.repository.ts';
+import { findCatalogVersion, findCityPoint, findTitleCorrections, runSearch, textQuery, type FilterSql } from './search.repository.ts';
 
 const synonymsFile = new URL('./data/synonyms.txt', import.meta.url);
 
@@ -32,19 +32,50 @@ export interface JobSearch {
   parse(q: string): ParsedQuery;
 }
 
-/** Job search over public jobs. `teamName` labels team facets from the loaded content. */
+/**
+ * Job search over public jobs. `teamName` labels team facets from the loaded content.
+ *
+ * Results are cached per search for up to `cacheTtlMs` while the catalogue version (raised by
+ * a trigger on every change to jobs, on any node) stays the same: one cheap read replaces the
+ * search for the many people who run the same popular searches. The time limit bounds how
+ * late a job that opens or closes by the clock shows up.
+ */
 export function createJobSearch({
   db,
   publicUrl,
   teamName,
   synonyms = defaultSynonyms,
+  cacheEntries = 1000,
+  cacheTtlMs = 60_000,
 }: {
   db: Db;
   publicUrl: string;
   teamName: (slug: string) => string | undefined;
   synonyms?: Synonyms;
+  /** How many distinct searches to keep; 0 turns the cache off. */
+  cacheEntries?: number;
+  cacheTtlMs?: number;
 }): JobSearch {
   const parse = (q: string) => parseSearchQuery(q, synonyms);
+  const cache = new Map<string, { version: number; at: number; result: SearchResult }>();
+
+  async function cached(params: SearchParams, options: { pageSize?: number; facets?: boolean }): Promise<SearchResult> {
+    if (cacheEntries === 0) return uncached(params, options);
+    const key = JSON.stringify([params, options.pageSize, options.facets]);
+    const version = await findCatalogVersion(db);
+    const hit = cache.get(key);
+    if (hit && hit.version === version && Date.now() - hit.at < cacheTtlMs) {
+      // Refresh its place: the map's order is the eviction order.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit.result;
+    }
+    const result = await uncached(params, options);
+    cache.delete(key);
+    cache.set(key, { version, at: Date.now(), result });
+    if (cache.size > cacheEntries) cache.delete(cache.keys().next().value!);
+    return result;
+  }
 
   async function withCorrections(parsed: ParsedQuery) {
     const candidates = parsed.include.filter((t) => t.prefix && t.text.length >= 4 && !/\d/.test(t.text)).map((t) => t.text);
@@ -57,37 +88,45 @@ export function createJobSearch({
     return { parsed: { ...parsed, include }, corrections };
   }
 
-  async function search(params: SearchParams, options: { pageSize?: number; facets?: boolean } = {}): Promise<SearchResult> {
+  async function uncached(params: SearchParams, options: { pageSize?: number; facets?: boolean }): Promise<SearchResult> {
     const pageSize = options.pageSize ?? PAGE_SIZE;
-    const facetList = options.facets === false ? [] : FACETS;
     const { parsed, corrections } = await withCorrections(parse(params.q));
     const nearPoint = params.near ? await findCityPoint(db, params.near) : undefined;
     const text = textQuery(parsed);
-    const filters = filterSql(params, nearPoint);
     const sort = params.sort ?? (text?.rank ? 'relevance' : 'newest');
     const page = params.page;
-    const [matches, ...facetRows] = await Promise.all([
-      findMatchingIds(db, { text, filters, sort, limit: pageSize, offset: (page - 1) * pageSize }),
-      ...facetList.map((facet) => countFacet(db, facet, { text, filters, limit: FACET_LIMIT })),
-    ]);
-    const jobs = await findJobsByIds(db, matches.ids, { publicOnly: true });
-    const facets = Object.fromEntries(FACETS.map((facet, i) => [facet, facetRows[i] ? labelFacet(facet, facetRows[i], teamName) : []])) as Record<Facet, FacetValue[]>;
+    const rows = await runSearch(db, {
+      text,
+      params,
+      nearPoint,
+      sort,
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+      facets: options.facets !== false,
+      facetLimit: FACET_LIMIT,
+    });
+    const jobs = await findJobsByIds(db, rows.ids, { publicOnly: true });
+    const facets = Object.fromEntries(FACETS.map((facet) => [facet, labelFacet(facet, rows.facets[facet], teamName)])) as Record<Facet, FacetValue[]>;
     return {
       params,
-      total: matches.total,
+      total: rows.total,
       page,
-      pageCount: Math.ceil(matches.total / pageSize),
+      pageCount: Math.ceil(rows.total / pageSize),
       jobs: jobs.map((job) => summarize(job, parsed, publicUrl)),
       facets,
       corrections,
-      relax: matches.total === 0 ? await relaxations(params, text, filters) : [],
+      relax: rows.total === 0 ? await relaxations(params, rows, text, nearPoint) : [],
     };
   }
 
   /** Which single filter (or the words) to drop to get results, and how many it would give. */
-  async function relaxations(params: SearchParams, text: ReturnType<typeof textQuery>, filters: FilterSql) {
-    const options: SearchResult['relax'] = [];
-    const labels: Partial<Record<keyof FilterSql, [keyof SearchParams, string]>> = {
+  async function relaxations(
+    params: SearchParams,
+    rows: Awaited<ReturnType<typeof runSearch>>,
+    text: ReturnType<typeof textQuery>,
+    nearPoint: { latitude: number; longitude: number } | undefined,
+  ): Promise<SearchResult['relax']> {
+    const labels: Record<keyof FilterSql, [keyof SearchParams, string]> = {
       team: ['team', 'team'],
       category: ['category', 'category'],
       city: ['city', 'city'],
@@ -99,29 +138,20 @@ export function createJobSearch({
       posted: ['posted', 'date posted'],
       pay: ['pay', 'minimum pay'],
     };
-    const tries: Array<Promise<void>> = [];
-    for (const key of Object.keys(filters) as Array<keyof FilterSql>) {
-      const rest = { ...filters };
-      delete rest[key];
-      const [param, label] = labels[key]!;
-      tries.push(
-        findMatchingIds(db, { text, filters: rest, sort: 'newest', limit: 0, offset: 0 }).then(({ total }) => {
-          if (total > 0) options.push({ param, label, total });
-        }),
-      );
-    }
+    const options: SearchResult['relax'] = Object.entries(rows.without)
+      .filter(([, total]) => total > 0)
+      .map(([key, total]) => {
+        const [param, label] = labels[key as keyof FilterSql];
+        return { param, label, total };
+      });
     if (text) {
-      tries.push(
-        findMatchingIds(db, { text: undefined, filters, sort: 'newest', limit: 0, offset: 0 }).then(({ total }) => {
-          if (total > 0) options.push({ param: 'q', label: `the words “${params.q}”`, total });
-        }),
-      );
+      const withoutWords = await runSearch(db, { text: undefined, params, nearPoint, sort: 'newest', limit: 0, offset: 0, facets: false, facetLimit: 0 });
+      if (withoutWords.total > 0) options.push({ param: 'q', label: `the words “${params.q}”`, total: withoutWords.total });
     }
-    await Promise.all(tries);
     return options.sort((a, b) => b.total - a.total);
   }
 
-  return { search, parse };
+  return { search: (params, options = {}) => cached(params, options), parse };
 }
 
 function labelFacet(facet: Facet, rows: Array<{ value: string; count: number }>, teamName: (slug: string) => string | undefined): FacetValue[] {

@@ -1,0 +1,201 @@
+// Job search at scale. Seeds BENCH_JOBS demo jobs (default 100,000 on PGlite, 1,000,000 on
+// PostgreSQL; BENCH_ENGINE=pglite|postgres), then measures three query classes:
+//   narrow       words + two filters
+//   broad        one common word ("customer", in about 15% of jobs), ranked, with facet counts
+//   filter-only  two filters, no words, newest first, with facet counts
+// Each class runs through HTTP (autocannon, 16 connections, GET /api/v1/jobs on a server in
+// its own process) and as the floor: the same search service, queries through the driver,
+// no HTTP, at the same concurrency. Figures go to bench/results/search-<engine>.json.
+// Targets: PostgreSQL at 1M p95 ≤ 50 ms; PGlite at 100k p95 ≤ 100 ms; HTTP ≤ 2× the floor.
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openPglite, openPostgres, type Database } from '../src/server/db/client.ts';
+import { createContentService } from '../src/server/features/content/content.service.ts';
+import { countRequisitions } from '../src/server/features/jobs/jobs.repository.ts';
+import { seedDemoJobs } from '../src/server/features/jobs/jobs.transfer.ts';
+import { createJobSearch } from '../src/server/features/jobs/search.service.ts';
+import { searchParamsSchema } from '../src/shared/contracts/search.ts';
+import { machineFacts } from './support/machine.ts';
+
+const ENGINE = (process.env.BENCH_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
+const JOBS = Number(process.env.BENCH_JOBS ?? (ENGINE === 'pglite' ? 100_000 : 1_000_000));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = 16;
+const SERVER = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TARGET_P95 = ENGINE === 'pglite' ? 100 : 50;
+
+const TEAMS = ['amazon-web-services', 'e-commerce', 'legal', 'finance-administration', 'seller-service', 'amazon-devices-services'];
+const WORDS = ['data engineer', 'product manager', 'financial analyst', 'software development engineer', 'solutions architect', 'operations manager', 'counsel', 'designer'];
+
+/** The query strings of each class; requests cycle through them so no single query dominates. */
+const CLASSES: Record<string, string[]> = {
+  narrow: WORDS.flatMap((q, i) => [`q=${encodeURIComponent(q)}&team=${TEAMS[i % TEAMS.length]}&workplace=${i % 2 ? 'hybrid' : 'on_site'}`]),
+  broad: ['q=customer'],
+  'filter-only': TEAMS.flatMap((team, i) => [`team=${team}&workplace=${['on_site', 'hybrid', 'remote'][i % 3]}`]),
+};
+
+/** A database that already holds JOBS demo jobs (kept between runs, since seeding a million takes minutes). */
+async function seededDatabase(): Promise<{ open: () => Promise<Database>; env: Record<string, string> }> {
+  let open: () => Promise<Database>;
+  let env: Record<string, string>;
+  if (ENGINE === 'pglite') {
+    const dataDir = join(tmpdir(), `dayone-bench-search-${JOBS}`);
+    open = () => openPglite(join(dataDir, 'pglite'));
+    env = { DATA_DIR: dataDir };
+  } else {
+    const name = `dayone_bench_search_${JOBS}`;
+    const admin = new pg.Client({ connectionString: SERVER });
+    await admin.connect();
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(SERVER);
+    url.pathname = `/${name}`;
+    open = async () => openPostgres(url.toString(), 16);
+    env = { DATABASE_URL: url.toString(), SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' };
+  }
+  const database = await open();
+  try {
+    await database.migrate();
+    const content = createContentService({ db: database.db });
+    await content.loadPackIfEmpty({ dir: 'content/default' });
+    const have = await countRequisitions(database.db);
+    if (have !== JOBS) {
+      if (have > 0) throw new Error(`The bench database holds ${have} jobs, not ${JOBS}; drop it first.`);
+      const started = performance.now();
+      console.log(`seeding ${JOBS} jobs into ${ENGINE}…`);
+      await seedDemoJobs({ db: database.db, count: JOBS, seed: 7, now: new Date() });
+      // Fresh statistics, or the planner guesses (PGlite has no autovacuum).
+      await database.db.execute(ENGINE === 'postgres' ? sql`vacuum analyze` : sql`analyze`);
+      console.log(`seeded in ${Math.round((performance.now() - started) / 1000)} s`);
+    }
+  } finally {
+    await database.close();
+  }
+  return { open, env };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The floor: the search service called directly, CONNECTIONS at a time, for SECONDS. */
+async function floor(database: Database, queries: string[]) {
+  const search = createJobSearch({ db: database.db, publicUrl: 'http://bench', teamName: (s) => s, cacheEntries: 0 });
+  const params = queries.map((q) => searchParamsSchema.parse(Object.fromEntries(new URLSearchParams(q))));
+  for (const p of params) await search.search(p);
+  const latencies: number[] = [];
+  const end = performance.now() + SECONDS * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const p = params[next++ % params.length]!;
+        const started = performance.now();
+        await search.search(p);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    requestsPerSecond: Math.round(latencies.length / SECONDS),
+    latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)) },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function http(url: string, queries: string[]) {
+  let next = 0;
+  const path = () => `/api/v1/jobs?${queries[next++ % queries.length]}`;
+  for (const q of queries) await fetch(`${url}/api/v1/jobs?${q}`);
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path() }) }],
+  });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx answers and ${r.errors} errors`);
+  // autocannon's histogram gives p97.5 and p99 but not p95; interpolate between p90 and p97.5.
+  const p95 = r.latency.p90 + ((r.latency.p97_5 - r.latency.p90) * 5) / 7.5;
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyMs: { p50: r.latency.p50, p95: round(p95), p99: r.latency.p99 },
+  };
+}
+
+const { open, env } = await seededDatabase();
+const results: Record<string, unknown> = {};
+
+// The floor first: PGlite belongs to one process at a time.
+const database = await open();
+const floors: Record<string, Awaited<ReturnType<typeof floor>>> = {};
+const total = await countRequisitions(database.db);
+for (const [name, queries] of Object.entries(CLASSES)) {
+  floors[name] = await floor(database, queries);
+  console.log(`floor ${name.padEnd(12)} ${JSON.stringify(floors[name])}`);
+}
+await database.close();
+
+const port = await freePort();
+const server = spawn(process.execPath, ['bin/dayone.js', 'serve'], {
+  env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = `http://127.0.0.1:${port}`;
+try {
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  for (const [name, queries] of Object.entries(CLASSES)) {
+    const measured = await http(url, queries);
+    const f = floors[name]!;
+    results[name] = {
+      queries: queries.map((q) => `/api/v1/jobs?${q}`),
+      http: measured,
+      floor: f,
+      httpToFloorP95: round(measured.latencyMs.p95 / Math.max(f.latencyMs.p95, 0.01)),
+      p95TargetMs: TARGET_P95,
+      met: measured.latencyMs.p95 <= TARGET_P95 && measured.latencyMs.p95 <= 2 * f.latencyMs.p95,
+    };
+    console.log(`http  ${name.padEnd(12)} ${JSON.stringify(measured)}`);
+  }
+} finally {
+  server.kill('SIGTERM');
+}
+
+await mkdir('bench/results', { recursive: true });
+const file = `bench/results/search-${ENGINE}.json`;
+await writeFile(
+  file,
+  `${JSON.stringify(
+    {
+      benchmark: 'search',
+      engine: ENGINE,
+      jobs: total,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+      notes:
+        'floor = the search service called in-process with its result cache off (every request runs the SQL); http = GET /api/v1/jobs on the real server, whose result cache serves a repeated search until the catalogue changes (requests cycle through the listed queries)',
+      machine: machineFacts(),
+      classes: results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`→ ${file}`);
