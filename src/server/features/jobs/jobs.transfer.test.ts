@@ -139,6 +139,16 @@ describe(`importing and exporting jobs on ${testEngine}`, () => {
     expect(again.issues).toEqual([{ row: 1, field: 'requisitionId', message: 'a job with requisition id "DUP-2" already exists' }]);
   });
 
+  it('numbers later jobs past imported REQ- ids so they never collide', async () => {
+    const file = join(dir, 'numbered.json');
+    await writeFile(file, JSON.stringify([buildJob({ requisitionId: 'REQ-0000500' })]));
+    await importJobs({ db: target.database.db, file });
+    await writeFile(file, JSON.stringify([buildJob()]));
+    await importJobs({ db: target.database.db, file });
+    const ids = (await exported(target)).map((j) => j.requisitionId);
+    expect(ids.at(-1)).toBe('REQ-0000501');
+  });
+
   it('refuses files that are not jobs at all with a clear message', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['a.csv', 'title,team,colour\n', /unknown column\(s\) "colour"/],
