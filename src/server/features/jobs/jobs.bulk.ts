@@ -6,23 +6,24 @@ import { titleWordsOf, type JobRow } from './jobs.repository.ts';
 // The bulk paths of import and export: one statement per batch of thousands of jobs, and a
 // keyset reader of every job whatever its status. SQL only, like the repository.
 
-/** The same yearly factors as jobs.repository.ts uses for pay_max_annual. */
+/** Yearly factors for pay_max_annual: 2,080 hours, 260 days, 52 weeks, 12 months. */
 const HOURS_PER: Record<PayUnit, number> = { HOUR: 2080, DAY: 260, WEEK: 52, MONTH: 12, YEAR: 1 };
 
 /**
  * Inserts a batch of jobs, their principles, questions and title words in ONE statement: the
  * batch travels as a single JSON parameter, ids are drawn from the identity sequence inside
- * the statement, and the search document is computed by PostgreSQL exactly as insertJobs does.
- * Call inside a transaction. Returns the number of jobs written.
+ * the statement, and the search document is computed by PostgreSQL (title A, category and team B, text C).
+ * Call inside a transaction. Returns the new jobs' ids, in the order of `rows`.
  */
-export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
+export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
   const now = new Date().toISOString();
   const words = new Map<string, number>();
-  const records = rows.map((row) => {
+  const records = rows.map((row, n) => {
     const input = row.input;
     for (const word of new Set(titleWordsOf(input.title))) words.set(word, (words.get(word) ?? 0) + 1);
     return {
+      n,
       requisition_id: row.requisitionId ?? null,
       slug: row.slug,
       title: input.title,
@@ -55,11 +56,11 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number> 
   });
   const wordRows = [...words].map(([word, jobs]) => ({ word, jobs }));
   // `input` is materialized once, so each job draws its id exactly once and every insert below sees the same ids.
-  await tx.execute(sql`
+  const result = await tx.execute(sql`
     with input as materialized (
       select nextval('jobs_id_seq')::int as id, x.*
       from json_to_recordset(${JSON.stringify(records)}::json) as x(
-        requisition_id text, slug text, title text, team_id int, team_name text, category text, level smallint,
+        n int, requisition_id text, slug text, title text, team_id int, team_name text, category text, level smallint,
         employment_type text, workplace_type text, applicant_countries text[], locations jsonb, countries text[], cities text[],
         description_md text, basic_qualifications text[], preferred_qualifications text[], qualifications text,
         pay_currency text, pay_min numeric, pay_max numeric, pay_unit text, pay_max_annual numeric,
@@ -95,8 +96,9 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number> 
       select word, jobs from json_to_recordset(${JSON.stringify(wordRows)}::json) as w(word text, jobs int)
       on conflict (word) do update set jobs = title_words.jobs + excluded.jobs
     )
-    select 1`);
-  return rows.length;
+    select coalesce(json_agg(id order by n), '[]'::json) as ids from input`);
+  const ids = (result as unknown as { rows: Array<{ ids: number[] | string }> }).rows[0]!.ids;
+  return typeof ids === 'string' ? (JSON.parse(ids) as number[]) : ids;
 }
 
 /**

@@ -10,8 +10,6 @@ export const isPublic: SQL = and(
   or(isNull(jobs.closesAt), gt(jobs.closesAt, sql`now()`)),
 )!;
 
-const HOURS_PER = { HOUR: 2080, DAY: 260, WEEK: 52, MONTH: 12, YEAR: 1 } as const;
-
 /** A job ready to insert: validated input with its team and principles resolved to ids. */
 export interface JobRow {
   input: ValidJobInput;
@@ -21,76 +19,6 @@ export interface JobRow {
   teamId: number;
   teamName: string;
   principleIds: number[];
-}
-
-/** Inserts jobs in batches (one statement per batch and table, never one round trip per row). Returns their ids in order. */
-export async function insertJobs(tx: Db, rows: JobRow[], batchSize = 500): Promise<number[]> {
-  const ids: number[] = [];
-  for (let start = 0; start < rows.length; start += batchSize) {
-    const batch = rows.slice(start, start + batchSize);
-    const inserted = await tx
-      .insert(jobs)
-      .values(batch.map(toJobValues))
-      .returning({ id: jobs.id });
-    const batchIds = inserted.map((r) => r.id);
-    ids.push(...batchIds);
-    const links = batch.flatMap((row, i) => row.principleIds.map((principleId, position) => ({ jobId: batchIds[i]!, principleId, position })));
-    if (links.length) await tx.insert(jobPrinciples).values(links);
-    const questions = batch.flatMap((row, i) =>
-      row.input.questions.map((q, position) => ({ jobId: batchIds[i]!, position, label: q.label, kind: q.kind, required: q.required, options: q.options })),
-    );
-    if (questions.length) await tx.insert(jobQuestions).values(questions);
-    await countTitleWords(tx, batch.map((r) => r.input.title));
-  }
-  return ids;
-}
-
-function toJobValues(row: JobRow) {
-  const { input } = row;
-  const countries = [...new Set([...input.locations.map((l) => l.country), ...input.applicantCountries])];
-  const cities = [...new Set(input.locations.map((l) => `${l.city}, ${l.country}`))];
-  const qualifications = [...input.basicQualifications, ...input.preferredQualifications].join(' ');
-  return {
-    ...(row.requisitionId ? { requisitionId: row.requisitionId } : {}),
-    slug: row.slug,
-    title: input.title,
-    teamId: row.teamId,
-    category: input.category,
-    level: input.level,
-    employmentType: input.employmentType,
-    workplaceType: input.workplaceType,
-    applicantCountries: input.applicantCountries,
-    locations: input.locations,
-    countries,
-    cities,
-    descriptionMd: input.description,
-    basicQualifications: input.basicQualifications,
-    preferredQualifications: input.preferredQualifications,
-    payCurrency: input.pay?.currency ?? null,
-    payMin: input.pay?.min ?? null,
-    payMax: input.pay?.max ?? null,
-    payUnit: input.pay?.unit ?? null,
-    payMaxAnnual: input.pay ? input.pay.max * HOURS_PER[input.pay.unit] : null,
-    status: input.status,
-    headcount: input.headcount,
-    postedAt: input.postedAt ?? (input.status === 'open' ? new Date() : null),
-    closesAt: input.closesAt,
-    searchDoc: sql`setweight(to_tsvector('english', ${input.title}), 'A') || setweight(to_tsvector('english', ${`${input.category} ${row.teamName}`}), 'B') || setweight(to_tsvector('english', ${`${input.description} ${qualifications}`}), 'C')`,
-  };
-}
-
-/** Keeps the vocabulary of title words, which typo tolerance searches by trigram similarity. */
-async function countTitleWords(tx: Db, titles: string[]): Promise<void> {
-  const counts = new Map<string, number>();
-  for (const title of titles) {
-    for (const word of new Set(titleWordsOf(title))) counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  if (counts.size === 0) return;
-  const rows = JSON.stringify([...counts].map(([word, jobs]) => ({ word, jobs })));
-  await tx.execute(sql`
-    insert into title_words (word, jobs)
-    select word, jobs from jsonb_to_recordset(${rows}::jsonb) as x(word text, jobs int)
-    on conflict (word) do update set jobs = title_words.jobs + excluded.jobs`);
 }
 
 /** Lowercase words of three or more letters or digits in a title. */

@@ -2,7 +2,8 @@ import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import { jobInputSchema, slugify, type PublicJob, type ValidJobInput } from '../../../shared/contracts/jobs.ts';
 import { renderMarkdown } from '../../markdown.ts';
-import { findJobsByIds, findJobStatus, findTeamsAndPrinciplesBySlug, insertJobs, type JobRow } from './jobs.repository.ts';
+import { claimRequisitionIds, insertJobsInBulk } from './jobs.bulk.ts';
+import { findJobsByIds, findJobStatus, findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
 import { findSimilarJobIds } from './search.repository.ts';
 
 /** One refused row of a batch of jobs: its number (1-based) and what is wrong with it. */
@@ -43,7 +44,7 @@ export async function createJobs({
   firstRowNumber?: number;
 }): Promise<{ ids: number[]; skipped: RowIssue[] }> {
   const refs = await findTeamsAndPrinciplesBySlug(db);
-  const rows: JobRow[] = [];
+  const rows: Array<JobRow & { row: number }> = [];
   const issues: RowIssue[] = [];
   inputs.forEach((raw, index) => {
     const row = index + firstRowNumber;
@@ -54,12 +55,20 @@ export async function createJobs({
     }
     const resolved = resolve(parsed.data, refs);
     if ('field' in resolved) issues.push({ row, ...resolved });
-    else rows.push(resolved);
+    else rows.push({ ...resolved, row });
   });
   if (issues.length && !skipInvalid) throw new JobBatchError(issues);
   if (rows.length === 0) return { ids: [], skipped: issues };
-  const ids = await db.transaction((tx) => insertJobs(tx, rows));
-  return { ids, skipped: issues };
+  return db.transaction(async (tx) => {
+    // The same path as `dayone import`: requisition ids stay unique and numbering moves past given ones.
+    const taken = await claimRequisitionIds(tx, rows.flatMap((r) => (r.requisitionId ? [r.requisitionId] : [])));
+    if (taken.size > 0) {
+      throw new JobBatchError(
+        rows.filter((r) => r.requisitionId && taken.has(r.requisitionId)).map((r) => ({ row: r.row, field: 'requisitionId', message: `a job with requisition id "${r.requisitionId}" already exists` })),
+      );
+    }
+    return { ids: await insertJobsInBulk(tx, rows), skipped: issues };
+  });
 }
 
 function resolve(

@@ -198,7 +198,7 @@ async function importRecords({
           if (r.requisitionId && taken.has(r.requisitionId)) refuse(r.row, [{ field: 'requisitionId', message: `a job with requisition id "${r.requisitionId}" already exists` }]);
         }
         if (invalidRows && !skipInvalid) return;
-        imported += await insertJobsInBulk(tx, fresh);
+        imported += (await insertJobsInBulk(tx, fresh)).length;
       })().catch((error: unknown) => {
         failure = error;
       });
