@@ -111,7 +111,7 @@ const SOFTWARE_DUTIES = [
   'Break large, ambiguous problems into small releases that ship every week.',
   'Own the on-call health of your services and remove the causes of pages, not just the symptoms.',
   'Choose between competing designs by measuring them, and write down why you chose.',
-  'Mentor newer engineers and raise the bar of the whole team through design reviews.',
+  'Mentor newer engineers and lift the quality of the whole team through design reviews.',
   'Automate deployments, rollbacks and capacity planning so that releases are boring.',
 ];
 const SOFTWARE_BASIC = [
@@ -671,7 +671,7 @@ const FAMILIES: Family[] = [
   {
     stem: 'Recruiter',
     category: 'Human Resources',
-    focus: 'find and hire people who raise the bar',
+    focus: 'find and hire people who make their teams stronger',
     levels: [3, 6],
     pay: 100000,
     teams: [],
@@ -793,7 +793,7 @@ const GROWTH = [
   'You will work with some of the most experienced people in the field and learn from them.',
 ];
 const CUSTOMER_LINES = [
-  'Everything we do starts with the customer and works backwards from what they need.',
+  'Everything we do begins with the people we serve and what they actually need.',
   'You will meet customers regularly and bring their stories back to the team.',
   'Customer feedback decides our priorities more than any internal opinion.',
   'We measure success by how much easier we make life for our customers.',
