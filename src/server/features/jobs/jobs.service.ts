@@ -53,7 +53,7 @@ export async function createJobs({
       for (const issue of parsed.error.issues) issues.push({ row, field: issue.path.join('.'), message: issue.message });
       return;
     }
-    const resolved = resolve(parsed.data, refs);
+    const resolved = resolveJob(parsed.data, refs);
     if ('field' in resolved) issues.push({ row, ...resolved });
     else rows.push({ ...resolved, row });
   });
@@ -71,7 +71,8 @@ export async function createJobs({
   });
 }
 
-function resolve(
+/** Resolves a valid job input's team and principle slugs to ids, or names the one that does not exist. */
+export function resolveJob(
   input: ValidJobInput,
   refs: Awaited<ReturnType<typeof findTeamsAndPrinciplesBySlug>>,
 ): JobRow | { field: string; message: string } {

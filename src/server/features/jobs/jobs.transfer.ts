@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
-import { jobInputSchema, slugify, type ValidJobInput } from '../../../shared/contracts/jobs.ts';
+import { jobInputSchema } from '../../../shared/contracts/jobs.ts';
 import { generateDemoJobsChunks } from './demo-jobs.ts';
 import { claimRequisitionIds, insertJobsInBulk, streamAllJobs, type ExportedJob } from './jobs.bulk.ts';
 import { findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
-import type { RowIssue } from './jobs.service.ts';
+import { resolveJob, type RowIssue } from './jobs.service.ts';
 
 // `dayone import` and `dayone export`: jobs to and from JSON or CSV files, streamed both ways
 // so a file of a million jobs never sits in memory. docs/jobs-import.md describes the formats.
@@ -244,20 +244,6 @@ async function importRecords({
   });
 }
 
-function resolveJob(
-  input: ValidJobInput,
-  refs: Awaited<ReturnType<typeof findTeamsAndPrinciplesBySlug>>,
-): JobRow | { field: string; message: string } {
-  const team = refs.teams.get(input.team);
-  if (!team) return { field: 'team', message: `no team has the slug "${input.team}"` };
-  const principleIds: number[] = [];
-  for (const slug of new Set(input.principles)) {
-    const principle = refs.principles.get(slug);
-    if (!principle) return { field: 'principles', message: `no principle has the slug "${slug}"` };
-    principleIds.push(principle.id);
-  }
-  return { input, requisitionId: input.requisitionId, slug: slugify(input.title), teamId: team.id, teamName: team.name, principleIds };
-}
 
 // ---------------------------------------------------------------------------------------------
 // JSON: an array of jobs. Elements are cut out of the stream by tracking brackets and strings,
