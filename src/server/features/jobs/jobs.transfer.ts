@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import type { Db } from '../../db/client.ts';
@@ -161,6 +162,24 @@ async function* readChunks(file: string): AsyncGenerator<string> {
 }
 
 async function importRecords({
+  db,
+  records,
+  skipInvalid,
+  batchSize,
+}: {
+  db: Db;
+  records: AsyncIterable<FileRecord>;
+  skipInvalid: boolean;
+  batchSize: number;
+}): Promise<{ imported: number; skipped: RowIssue[] }> {
+  const result = await writeRecords({ db, records, skipInvalid, batchSize });
+  // Fresh planner statistics after a bulk load: PGlite has no autovacuum to gather them, and
+  // a server's would come minutes later; without them search plans guess badly.
+  if (result.imported > 0) await db.execute(sql`analyze jobs, job_principles, job_questions, title_words`);
+  return result;
+}
+
+async function writeRecords({
   db,
   records,
   skipInvalid,
