@@ -170,7 +170,10 @@ try {
       floor: f,
       httpToFloorP95: round(measured.latencyMs.p95 / Math.max(f.latencyMs.p95, 0.01)),
       p95TargetMs: TARGET_P95,
+      // Through HTTP, as candidates use it (repeated searches come from the result cache).
       met: measured.latencyMs.p95 <= TARGET_P95 && measured.latencyMs.p95 <= 2 * f.latencyMs.p95,
+      // Every request running its SQL: the cold path.
+      floorMeetsTarget: f.latencyMs.p95 <= TARGET_P95,
     };
     console.log(`http  ${name.padEnd(12)} ${JSON.stringify(measured)}`);
   }
