@@ -52,6 +52,12 @@ describe('finding a job', () => {
     await expectAccessible(page);
     await page.screenshot({ path: `${artifacts}job.png`, fullPage: true });
 
+    await page.getByRole('link', { name: 'How to prepare for your interviews' }).click();
+    await expect.poll(() => page.url()).toMatch(/\/remote-support-engineer\/prepare$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Prepare for your interviews');
+    await expectAccessible(page);
+    await page.goBack();
+
     await page.goBack();
     await expect.poll(() => page.url()).toBe(`${site.url}/jobs?q=engineer&workplace=remote`);
     expect(await page.getByLabel('Keywords').inputValue()).toBe('engineer');

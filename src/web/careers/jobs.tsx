@@ -517,7 +517,10 @@ export function jobPage(
                 {job.principles.length ? (
                   <section aria-labelledby="principles-title">
                     <h2 id="principles-title">Principles this role emphasizes</h2>
-                    <p>Your interviewers will each ask about one or two of these, looking for real examples from your experience.</p>
+                    <p>
+                      Your interviewers will each ask about two or three of these, looking for real examples from your experience.{' '}
+                      <a href={preparePath(job)}>How to prepare for your interviews</a>
+                    </p>
                     <ul className="principle-list">
                       {job.principles.map((p) => (
                         <li key={p.slug}>
@@ -563,3 +566,86 @@ export function closedJobPage(content: ContentSnapshot, job: { id: number; slug:
   };
 }
 
+
+/** Where a job's preparation page lives. */
+export const preparePath = (job: { id: number; slug: string }) => `${jobPath(job)}/prepare`;
+
+/**
+ * How to prepare for this job's interviews: how a loop works, how to tell a story with
+ * evidence, and each principle the job emphasizes in full, with what interviewers listen for.
+ */
+export function preparePage(content: ContentSnapshot, job: PublicJob): Page {
+  const byslug = new Map(content.principles.map((p) => [p.slug, p]));
+  const principles = job.principles.flatMap((p) => (byslug.get(p.slug) ? [byslug.get(p.slug)!] : []));
+  return {
+    meta: {
+      title: `Prepare for your interviews: ${job.title}`,
+      description: `How interviews for ${job.title} work and the ${principles.length} principles they assess.`,
+      path: preparePath(job),
+      ogType: 'article',
+    },
+    body: (
+      <Layout organization={content.organization} section="jobs">
+        <div className="container">
+          <nav aria-label="Breadcrumb" className="breadcrumb">
+            <ol>
+              <li>
+                <a href="/jobs">Jobs</a>
+              </li>
+              <li>
+                <a href={jobPath(job)}>{job.title}</a>
+              </li>
+              <li>
+                <span aria-current="page">Prepare</span>
+              </li>
+            </ol>
+          </nav>
+          <header className="page-head">
+            <p className="eyebrow">Interview preparation</p>
+            <h1>Prepare for your interviews</h1>
+            <p className="page-head__lead">
+              {job.title}, {job.team.name}. Nothing here is a trick: this is exactly what your interviewers will look for.
+            </p>
+          </header>
+          <div className="prose">
+            <h2>How the interviews work</h2>
+            <ol>
+              <li>Each interviewer is assigned two or three of the principles below, and together they cover all of them.</li>
+              <li>They ask about real situations from your past work and follow up for detail. There are no brain teasers.</li>
+              <li>Each interviewer writes down your examples and decides on their own, before hearing anyone else.</li>
+              <li>
+                One interviewer comes from outside the hiring team. They make sure every hire raises the standard of the whole organization, not just
+                fills a seat.
+              </li>
+            </ol>
+            <h2>Tell each story with evidence</h2>
+            <p>
+              For every example, say what the <strong>situation</strong> was, what <strong>task</strong> fell to you, the <strong>actions</strong> you
+              took yourself (say "I", not "we"), and the <strong>result</strong>, with numbers where you have them. Recent examples are better than
+              old ones, and it is fine to talk about something that went wrong and what you learned.
+            </p>
+          </div>
+          <section className="section" aria-labelledby="prepare-principles">
+            <h2 id="prepare-principles" className="section__title">
+              The {principles.length} principles this role emphasizes
+            </h2>
+            {principles.map((p) => (
+              <article key={p.slug} className="prepare-principle" aria-labelledby={`pp-${p.slug}`}>
+                <h3 id={`pp-${p.slug}`}>
+                  <a href={`/principles/${p.slug}`}>{p.name}</a>
+                </h3>
+                <p className="page-head__lead">{p.summary}</p>
+                <Prose html={p.html} />
+              </article>
+            ))}
+          </section>
+          <p>
+            <a className="button button--solid" href={jobPath(job)}>
+              Back to the job
+            </a>
+          </p>
+        </div>
+      </Layout>
+    ),
+  };
+}

@@ -195,3 +195,22 @@ describe(`the RSS feed of a search on ${testEngine}`, () => {
     expect(body).toContain('<link rel="alternate" type="application/rss+xml" href="/feeds/jobs.rss?q=analyst"');
   });
 });
+
+describe(`the preparation page of a job on ${testEngine}`, () => {
+  it('explains the interviews and gives each emphasized principle in full, linked from the job', async () => {
+    const job = await html(`/jobs/${ids.onsite}/senior-data-engineer`);
+    expect(job.body).toContain(`href="/jobs/${ids.onsite}/senior-data-engineer/prepare"`);
+    const res = await html(`/jobs/${ids.onsite}/senior-data-engineer/prepare`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>Prepare for your interviews</h1>');
+    expect(res.body).toContain('The 3 principles this role emphasizes');
+    for (const slug of ['customer-obsession', 'ownership', 'dive-deep']) expect(res.body).toContain(`<a href="/principles/${slug}">`);
+    expect(res.body).toContain('What it looks like in an interview');
+  });
+
+  it('redirects a stale slug, sends a closed job to its page, and answers 404 for no job', async () => {
+    expect((await html(`/jobs/${ids.onsite}/old/prepare`)).headers.location).toBe(`/jobs/${ids.onsite}/senior-data-engineer/prepare`);
+    expect((await html(`/jobs/${ids.closed}/closed-data-role/prepare`)).headers.location).toBe(`/jobs/${ids.closed}/closed-data-role`);
+    expect((await html('/jobs/999999/x/prepare')).statusCode).toBe(404);
+  });
+});

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { closedJobPage, jobPage, jobsPage } from '../../../web/careers/jobs.tsx';
+import { closedJobPage, jobPage, jobsPage, preparePage, preparePath } from '../../../web/careers/jobs.tsx';
 import { renderPage } from '../../../web/render.tsx';
 import type { SiteContext } from '../../../web/ui/Document.tsx';
 import { jobPath } from '../../../shared/contracts/jobs.ts';
@@ -84,6 +84,17 @@ export function jobsRoutes(
     );
     return sendCached(request, reply, new CachedBody(html, 'text/html; charset=utf-8'), JOB_CACHE);
   }
+
+  app.get<{ Params: { id: string; slug: string } }>('/jobs/:id/:slug/prepare', async (request, reply) => {
+    const id = parseJobId(request.params.id);
+    const data = await findJobPage({ db, id });
+    if (!data) throw new NotFoundError(`There is no job with the id ${id}.`);
+    if (data.kind === 'closed') return reply.redirect(jobPath(data.job), 302);
+    if (request.params.slug !== data.job.slug) return reply.redirect(preparePath(data.job), 301);
+    const current = snapshot();
+    const html = renderPage(preparePage(current, data.job), site(current));
+    return sendCached(request, reply, new CachedBody(html, 'text/html; charset=utf-8'), JOB_CACHE);
+  });
 
   app.get<{ Params: { id: string } }>('/jobs/:id', showJob);
   app.get<{ Params: { id: string; slug: string } }>('/jobs/:id/:slug', showJob);
