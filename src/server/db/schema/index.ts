@@ -1,2 +1,4 @@
 export * from './content.ts';
 export * from './jobs.ts';
+export * from './people.ts';
+export * from './mail.ts';
