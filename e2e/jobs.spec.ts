@@ -70,6 +70,18 @@ describe('finding a job', () => {
     await page.close();
   });
 
+  it('keeps what was typed when the skip link moves focus to the content', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/jobs`);
+    await page.getByLabel('Keywords').fill('not yet submitted');
+    await page.getByRole('link', { name: 'Skip to main content' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toBe(`${site.url}/jobs#main`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.getByLabel('Keywords').inputValue()).toBe('not yet submitted');
+    await page.close();
+  });
+
   it('pages through results and shows an empty state with a way out', async () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/jobs?q=warehouse`);

@@ -35,6 +35,15 @@ describe('parseSearchQuery', () => {
     expect(texts('')).toEqual({ include: [], exclude: [] });
   });
 
+  it('marks terms made only of stop words, which the index does not hold', () => {
+    const parsed = parseSearchQuery('IT "the" it support', synonyms).include;
+    expect(parsed.map((t) => [t.text, t.stop, t.prefix])).toEqual([
+      ['it', true, false],
+      ['the', true, false],
+      ['support', false, true],
+    ]);
+  });
+
   it('keeps at most twelve terms', () => {
     expect(parseSearchQuery(Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ')).include).toHaveLength(12);
   });

@@ -15,7 +15,23 @@ export interface SearchTerm {
   alternatives: string[][];
   /** True when `text` is a single word that may match as a prefix ("engin" finds "engineer"). */
   prefix: boolean;
+  /**
+   * True when every word is a stop word the full-text index leaves out ("IT", "the"): such a
+   * term is matched as whole words in the title instead.
+   */
+  stop: boolean;
 }
+
+/** The words PostgreSQL's English configuration does not index. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its itself ' +
+    'they them their theirs themselves what which who whom this that these those am is are was were be been being have has had ' +
+    'having do does did doing a an the and but if or because as until while of at by for with about against between into through ' +
+    'during before after above below to from up down in out on off over under again further then once here there when where why ' +
+    'how all any both each few more most other some such no nor not only own same so than too very s t can will just don should now'
+  ).split(' '),
+);
 
 export interface ParsedQuery {
   include: SearchTerm[];
@@ -75,7 +91,8 @@ export function parseSearchQuery(input: string, synonyms: Synonyms = new Map()):
     if (target.some((t) => t.text === text) || include.length + exclude.length >= MAX_TERMS) continue;
     const group = synonyms.get(text) ?? [text];
     const alternatives = [text, ...group.filter((g) => g !== text)].map((g) => g.split(' '));
-    target.push({ text, alternatives, prefix: !part.quoted && part.words.length === 1 && !synonyms.has(text) });
+    const stop = alternatives.length === 1 && part.words.every((w) => STOP_WORDS.has(w));
+    target.push({ text, alternatives, prefix: !stop && !part.quoted && part.words.length === 1 && !synonyms.has(text), stop });
   }
   return { include, exclude };
 }

@@ -8,6 +8,15 @@ export const POSTED_WITHIN_DAYS = [1, 7, 30] as const;
 /** Radii offered for "within N km of a city". */
 export const NEAR_RADII_KM = [25, 50, 100, 250] as const;
 
+/** Text without control characters (a NUL cannot even reach PostgreSQL). */
+const plain = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
 /**
  * A query parameter that may be given once or repeated. Codes may also be comma-separated
  * (`type=FULL_TIME,INTERN`); names such as "Seattle, US" may not, since they hold commas.
@@ -29,10 +38,10 @@ const optionalNumber = (schema: z.ZodNumber) =>
 export const searchParamsSchema = z.object({
   q: z.preprocess((v) => (Array.isArray(v) ? v.join(' ') : v), z.string().trim().max(200, 'must be at most 200 characters').default('')),
   team: list(z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a team slug')),
-  category: list(z.string().min(1).max(80), { commas: false }),
-  city: list(z.string().min(1).max(160), { commas: false }),
+  category: list(plain(80), { commas: false }),
+  city: list(plain(160), { commas: false }),
   country: list(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be a two-letter country code')),
-  near: z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.string().trim().min(1).max(160).optional()),
+  near: z.preprocess((v) => (Array.isArray(v) ? (v[0] as unknown) : v) || undefined, z.string().trim().pipe(plain(160)).optional()),
   km: optionalNumber(z.number().int().min(1).max(1000)).transform((v) => v ?? 50),
   workplace: list(z.enum(WORKPLACE_TYPES)),
   type: list(z.enum(EMPLOYMENT_TYPES)),

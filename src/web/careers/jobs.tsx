@@ -14,6 +14,7 @@ import {
 } from '../../shared/contracts/jobs.ts';
 import {
   NEAR_RADII_KM,
+  PAGE_SIZE,
   searchQueryString,
   type Facet,
   type FacetValue,
@@ -193,13 +194,15 @@ function Pagination({ result }: { result: SearchResult }) {
 export function jobsPage(content: ContentSnapshot, result: SearchResult, query: ParsedQuery, enhance: string): Page {
   const { params } = result;
   const heading = params.q ? `Jobs matching “${params.q}”` : 'Open jobs';
-  const first = (result.page - 1) * 20 + 1;
+  const first = (result.page - 1) * PAGE_SIZE + 1;
   const last = first + result.jobs.length - 1;
   return {
     meta: {
       title: params.q ? `${params.q} jobs` : 'Search jobs',
       description: `${result.total.toLocaleString('en-US')} open job${result.total === 1 ? '' : 's'} at ${content.organization}. Search by words, team, location, workplace and more.`,
       path: `/jobs${searchQueryString(params)}`,
+      // Filter pages are useful landing pages; arbitrary typed words are not pages to index.
+      noindex: params.q !== '',
       feed: { href: `/feeds/jobs.rss${searchQueryString({ ...params, page: 1, sort: undefined })}`, title: 'New jobs for this search (RSS)' },
     },
     body: (

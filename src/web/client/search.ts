@@ -20,6 +20,8 @@ function urlOf(target: HTMLFormElement): string {
 }
 
 let pending: AbortController | undefined;
+/** The path and query the page shows now; a history step that only changes the hash keeps it. */
+let shown = window.location.pathname + window.location.search;
 
 async function show(url: string, options: { push: boolean; whole: boolean }): Promise<void> {
   if (!form) return;
@@ -39,6 +41,7 @@ async function show(url: string, options: { push: boolean; whole: boolean }): Pr
     else form.querySelector('.search__layout')?.replaceWith(next.querySelector('.search__layout')!);
     document.title = doc.title;
     if (options.push) history.pushState({ url }, '', url);
+    shown = url;
     if (!options.whole) form.querySelector<HTMLElement>('#results-title')?.focus({ preventScroll: false });
   } catch (error) {
     if ((error as Error).name !== 'AbortError') window.location.assign(url);
@@ -63,5 +66,9 @@ if (form) {
     event.preventDefault();
     void show(link.getAttribute('href')!, { push: true, whole: true });
   });
-  window.addEventListener('popstate', () => void show(window.location.pathname + window.location.search, { push: false, whole: true }));
+  window.addEventListener('popstate', () => {
+    const url = window.location.pathname + window.location.search;
+    // The skip link and other in-page anchors change only the hash: nothing to fetch.
+    if (url !== shown) void show(url, { push: false, whole: true });
+  });
 }

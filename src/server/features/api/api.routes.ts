@@ -45,6 +45,7 @@ export function apiRoutes(
 
   app.get('/api/v1/jobs', async (request, reply) => {
     const { params: _params, ...result } = await search.search(parseSearchParams(request.query));
+    if (result.page > Math.max(result.pageCount, 1)) throw new NotFoundError(`There is no page ${result.page}: this search has ${result.pageCount} page(s).`);
     return sendCached(request, reply, json(result), JSON_CACHE);
   });
 

@@ -89,6 +89,10 @@ export function boardsRoutes(app: FastifyInstance, { db, config }: { db: Db; con
     if (group !== undefined && !(LEVER_GROUPS as readonly string[]).includes(group)) {
       return leverBadRequest(reply, `group must be one of ${LEVER_GROUPS.join(', ')}`);
     }
+    const texts = ['team', 'location', 'commitment', 'department', 'level'].flatMap((name) => values(query, name));
+    // A NUL cannot reach PostgreSQL as text; other control characters match nothing anyway.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    if (texts.some((v) => /[\u0000-\u001f\u007f]/.test(v))) return leverBadRequest(reply, 'Filter values must not contain control characters');
     const postings = await listPostings({
       db,
       publicUrl,

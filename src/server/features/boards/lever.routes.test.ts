@@ -161,6 +161,14 @@ describe(`the Lever-compatible postings API on ${testEngine}`, () => {
     expect(await titles('?location=Atlantis,%20XX')).toEqual([]);
   });
 
+  it('refuses a filter value with a control character as a bad request, never a server error', async () => {
+    for (const param of ['team', 'location', 'department']) {
+      const res = await get(`/v0/postings/${t.config.boardToken}?${param}=%00`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ ok: false, error: 'Filter values must not contain control characters' });
+    }
+  });
+
   it('pages with skip and limit', async () => {
     expect(await titles('?limit=2')).toEqual(['Shop Designer', 'Remote Support']);
     expect(await titles('?skip=2&limit=2')).toEqual(['Counsel', 'Storage Engineer']);

@@ -1,7 +1,5 @@
 import { searchQueryString, type SearchResult } from '../../../shared/contracts/search.ts';
-
-const escapeXml = (text: string) =>
-  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+import { escapeXml } from '../feeds/xml.ts';
 
 /**
  * An RSS 2.0 feed of the newest jobs matching a search, so a candidate can follow any search

@@ -43,7 +43,9 @@ describe(`the job search page on ${testEngine}`, () => {
     expect(res.body).toContain('Remote Support <mark>Engineer</mark>');
     expect(res.body).not.toContain('Senior Data');
     expect(res.body).toMatch(/On-site <span class="facet__count">\(1\)<\/span>/);
-    expect(res.body).toContain('<link rel="canonical" href="https://careers.example.test/jobs?q=engineer&amp;workplace=remote&amp;sort=newest"/>');
+    // Typed words make no page to index; filter pages do.
+    expect(res.body).toContain('<meta name="robots" content="noindex"/>');
+    expect((await html('/jobs?team=legal&workplace=remote')).body).toContain('<link rel="canonical" href="https://careers.example.test/jobs?team=legal&amp;workplace=remote"/>');
   });
 
   it('carries no JobPosting markup, and loads only its own enhancement script', async () => {
@@ -67,6 +69,17 @@ describe(`the job search page on ${testEngine}`, () => {
     const json = await t.app.inject({ url: '/jobs?type=ASTRONAUT', headers: { accept: 'application/json' } });
     expect(json.statusCode).toBe(400);
     expect(json.json()).toMatchObject({ code: 'invalid_input', fields: [{ field: 'type.0' }] });
+  });
+
+  it('refuses control characters in filters with 400, and a page past the end with 404', async () => {
+    for (const url of ['/jobs?category=%00', '/api/v1/jobs?city=%00', '/api/v1/jobs?near=%01x']) {
+      const res = await t.app.inject({ url, headers: { accept: 'application/json' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toContain('must not contain control characters');
+    }
+    expect((await html('/jobs?page=2')).statusCode).toBe(404);
+    expect((await t.app.inject('/api/v1/jobs?page=9')).statusCode).toBe(404);
+    expect((await html('/jobs?q=nothingmatchesthis&page=1')).statusCode).toBe(200);
   });
 
   it('answers 304 when the results have not changed, and 200 once a job is added', async () => {
@@ -140,10 +153,11 @@ describe(`job pages on ${testEngine}`, () => {
     expect(posting).not.toHaveProperty('baseSalary');
   });
 
-  it('redirects an old or missing slug to the one address of the job', async () => {
+  it('redirects an old or missing slug to the one address of the job, for an hour only', async () => {
     for (const url of [`/jobs/${ids.onsite}`, `/jobs/${ids.onsite}/old-title`]) {
       const res = await html(url);
       expect(res.statusCode).toBe(301);
+      expect(res.headers['cache-control']).toBe('public, max-age=3600');
       expect(res.headers.location).toBe(`/jobs/${ids.onsite}/senior-data-engineer`);
     }
   });
@@ -188,6 +202,14 @@ describe(`the RSS feed of a search on ${testEngine}`, () => {
     const onsite = items.find((i) => i.title === 'Senior Data Engineer')!;
     expect(onsite.guid).toEqual({ '#text': `https://careers.example.test/jobs/${ids.onsite}/senior-data-engineer`, '@_isPermaLink': 'true' });
     expect(onsite.category).toEqual(['Amazon Web Services', 'Software Development']);
+  });
+
+  it('stays well-formed XML whatever the query holds', async () => {
+    const { XMLValidator } = await import('fast-xml-parser');
+    const res = await t.app.inject('/feeds/jobs.rss?q=%01engineer%E2%80%8B%3C%26');
+    expect(res.statusCode).toBe(200);
+    expect(XMLValidator.validate(res.body)).toBe(true);
+    expect(res.body).not.toContain('\u0001');
   });
 
   it('is linked from the search page it follows', async () => {

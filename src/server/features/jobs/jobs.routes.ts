@@ -54,6 +54,7 @@ export function jobsRoutes(
   app.get('/jobs', async (request, reply) => {
     const params = parseSearchParams(request.query);
     const result = await search.search(params);
+    if (result.page > Math.max(result.pageCount, 1)) throw new NotFoundError(`There is no page ${result.page}: this search has ${result.pageCount} page(s).`);
     const html = renderPage(jobsPage(snapshot(), result, search.parse(params.q), deps.searchScript), site(content.current()));
     return sendCached(request, reply, new CachedBody(html, 'text/html; charset=utf-8'), SEARCH_CACHE);
   });
@@ -72,7 +73,8 @@ export function jobsRoutes(
     const data = await findJobPage({ db, id });
     if (!data) throw new NotFoundError(`There is no job with the id ${id}.`);
     // One address per job: an old or missing slug redirects to the current one.
-    if (request.params.slug !== data.job.slug) return reply.redirect(jobPath(data.job), 301);
+    // Cached an hour, not for ever: a title changed back must not leave a browser in a loop.
+    if (request.params.slug !== data.job.slug) return reply.header('cache-control', 'public, max-age=3600').redirect(jobPath(data.job), 301);
     const current = snapshot();
     if (data.kind === 'closed') {
       const html = renderPage(closedJobPage(current, data.job, data.similar), site(current));
@@ -90,7 +92,7 @@ export function jobsRoutes(
     const data = await findJobPage({ db, id });
     if (!data) throw new NotFoundError(`There is no job with the id ${id}.`);
     if (data.kind === 'closed') return reply.redirect(jobPath(data.job), 302);
-    if (request.params.slug !== data.job.slug) return reply.redirect(preparePath(data.job), 301);
+    if (request.params.slug !== data.job.slug) return reply.header('cache-control', 'public, max-age=3600').redirect(preparePath(data.job), 301);
     const current = snapshot();
     const html = renderPage(preparePage(current, data.job), site(current));
     return sendCached(request, reply, new CachedBody(html, 'text/html; charset=utf-8'), JOB_CACHE);

@@ -22,11 +22,19 @@ function termQuery(term: SearchTerm): SQL {
 /** The full-text condition: every included term, no excluded one. Undefined when the query has no words. */
 export function textQuery(parsed: ParsedQuery): { match: SQL; rank: SQL | undefined } | undefined {
   if (parsed.include.length === 0 && parsed.exclude.length === 0) return undefined;
-  const include = parsed.include.map(termQuery);
-  const exclude = parsed.exclude.map((t) => sql`!!${termQuery(t)}`);
+  const indexed = (terms: SearchTerm[]) => terms.filter((t) => !t.stop);
+  const include = indexed(parsed.include).map(termQuery);
+  const exclude = indexed(parsed.exclude).map((t) => sql`!!${termQuery(t)}`);
   const all = [...include, ...exclude];
+  // Stop words are not in the index: match them as whole words of the title (letters and digits only, so regex-safe).
+  const inTitle = (t: SearchTerm) => sql`${jobs.title} ~* ${`\\m${t.text.split(' ').join('\\s+')}\\M`}`;
+  const conditions = [
+    ...(all.length ? [sql`${jobs.searchDoc} @@ (${sql.join(all, sql` && `)})`] : []),
+    ...parsed.include.filter((t) => t.stop).map(inTitle),
+    ...parsed.exclude.filter((t) => t.stop).map((t) => sql`not ${inTitle(t)}`),
+  ];
   return {
-    match: sql`${jobs.searchDoc} @@ (${sql.join(all, sql` && `)})`,
+    match: sql.join(conditions, sql` and `),
     rank: include.length ? sql`(${sql.join(include, sql` && `)})` : undefined,
   };
 }

@@ -186,4 +186,12 @@ describe(`job search on ${testEngine}`, () => {
     const a = await uncached.search(params({ q: 'clerk' }));
     expect(await uncached.search(params({ q: 'clerk' }))).not.toBe(a);
   });
+
+  it('matches words the full-text index leaves out, such as IT, as whole title words', async () => {
+    await createJobs({ db: t.database.db, inputs: [job({ title: 'IT Support Specialist', description: 'Keeps laptops working.' }), job({ title: 'Editor', description: 'Writes about it all.' })] });
+    expect((await run({ q: 'IT' })).jobs.map((j) => j.title)).toEqual(['IT Support Specialist']);
+    expect((await run({ q: 'it support' })).jobs.map((j) => j.title)).toEqual(['IT Support Specialist']);
+    expect((await run({ q: '-it editor' })).jobs.map((j) => j.title)).toEqual(['Editor']);
+    expect((await run({ q: '"the"' })).total).toBe(0);
+  });
 });
