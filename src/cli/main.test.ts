@@ -12,6 +12,7 @@ import { packFiles, writePack } from '../../test/support/packs.ts';
 import { defaultContentDir } from '../../test/support/test-app.ts';
 import { freshDatabase, testEngine, type TestDatabase } from '../../test/support/test-db.ts';
 import { runCli } from './main.ts';
+import { createMailService } from '../server/features/mail/mail.service.ts';
 
 const SECRET = 'cli-test-secret-cli-test-secret-0123456';
 let server: TestDatabase | undefined;
@@ -109,6 +110,23 @@ describe('dayone CLI', () => {
     const { code, stdout } = await cli('content', 'load');
     expect(code).toBe(0);
     expect(stdout).toContain('Loaded 10 teams and 14 principles from content/default');
+  });
+
+  it('shows the outbox, newest first', async () => {
+    expect((await cli('outbox')).stdout).toBe('The outbox is empty.');
+    const config = loadConfig(env);
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const mail = createMailService({ db: database.db, smtpUrl: undefined, from: 'x' });
+      await mail.send({ kind: 'verify_email', to: 'first@example.test', subject: 'First', text: 'one' });
+      await mail.send({ kind: 'verify_email', to: 'second@example.test', subject: 'Second', text: 'Open https://x.test/verify?token=abc\nThanks' });
+    } finally {
+      await database.close();
+    }
+    const { code, stdout } = await cli('outbox', '--limit', '1');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^#\d+ \S+ to second@example.test — Second \[kept in the outbox\]\n {4}Open https:\/\/x.test\/verify\?token=abc\n {4}Thanks/);
+    expect(stdout).not.toContain('First');
   });
 
   it('exits 1 for a pack folder that does not exist', async () => {

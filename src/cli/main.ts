@@ -6,6 +6,7 @@ import { DatabaseInUseError, openDatabase } from '../server/db/client.ts';
 import { ContentPackError, createContentService } from '../server/features/content/content.service.ts';
 import { exportJobs, importJobs, seedDemoJobs, JobFileError, JobImportRefusedError, type TransferFormat } from '../server/features/jobs/jobs.transfer.ts';
 import { startServer, stopOnSignals } from '../server/main.ts';
+import { createMailService } from '../server/features/mail/mail.service.ts';
 
 /** Where the CLI reads its settings and writes its words; tests pass their own. */
 export interface CliIo {
@@ -31,6 +32,8 @@ Commands:
   export [--format json|csv] [--out FILE]
                         Write every job, whatever its status, as JSON (default) or CSV to
                         FILE or to standard output; \`dayone import\` reads it back
+  outbox [--limit N]    Show the newest N emails the app sent or keeps in its outbox (default 10),
+                        e.g. to open a confirmation link in a demo without SMTP
   help                  Show this help
 
 Settings come from environment variables; see README.md ("Configuration").
@@ -57,6 +60,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
         'skip-invalid': { type: 'boolean' },
         format: { type: 'string' },
         out: { type: 'string' },
+        limit: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -65,7 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
       return command === undefined && !values.help ? 2 : 0;
     }
     const { help: _help, ...given } = values;
-    allowOptions(given, command, { seed: ['jobs', 'seed'], import: ['skip-invalid'], export: ['format', 'out'] }[command] ?? []);
+    allowOptions(given, command, { seed: ['jobs', 'seed'], import: ['skip-invalid'], export: ['format', 'out'], outbox: ['limit'] }[command] ?? []);
     switch (command) {
       case 'seed': {
         expectArgs(rest, 0, 'seed');
@@ -82,6 +86,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
         const format = values.format ?? 'json';
         if (format !== 'json' && format !== 'csv') throw new UsageError(`--format must be json or csv, got "${format}".`);
         return await export_(loadConfig(io.env), format, values.out, io);
+      }
+      case 'outbox': {
+        expectArgs(rest, 0, 'outbox');
+        return await outbox(loadConfig(io.env), positiveInteger(values.limit ?? '10', '--limit'), io);
       }
       case 'serve':
         expectArgs(rest, 0, 'serve');
@@ -251,3 +259,19 @@ async function export_(config: Config, format: TransferFormat, out: string | und
 }
 
 const seconds = (since: number) => (Math.round((performance.now() - since) / 100) / 10).toFixed(1);
+
+async function outbox(config: Config, limit: number, io: CliIo): Promise<number> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    const messages = await createMailService({ db: database.db, smtpUrl: undefined, from: '' }).recent(limit);
+    if (messages.length === 0) io.stdout('The outbox is empty.');
+    for (const m of messages) {
+      const state = m.sentAt ? (m.transport === 'outbox' ? 'kept in the outbox' : 'sent') : `not sent yet (${m.attempts} attempts${m.lastError ? `: ${m.lastError}` : ''})`;
+      io.stdout([`#${m.id} ${m.createdAt.toISOString()} to ${m.toAddress} — ${m.subject} [${state}]`, ...m.textBody.split('\n').map((l) => `    ${l}`), ''].join('\n'));
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

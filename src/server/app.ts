@@ -18,18 +18,24 @@ import { healthRoutes } from './features/health/health.routes.ts';
 import { jobsRoutes } from './features/jobs/jobs.routes.ts';
 import { createJobSearch } from './features/jobs/search.service.ts';
 import { registerAssets } from './http/assets.ts';
+import { createMailService, fromAddress, type MailService } from './features/mail/mail.service.ts';
+import type { Queue } from './queue.ts';
 
 export interface AppDeps {
   config: Config;
   database: Database;
   /** URLs per sitemap file before /sitemap.xml becomes an index (the sitemaps.org limit by default). */
   sitemapUrlLimit?: number;
+  /** The job queue; with it this node delivers queued mail. Without it (tests, CLI) mail is only stored. */
+  queue?: Queue;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The content service of this app, for the CLI and tests. */
     content: ContentService;
+    /** Email: SMTP through the job queue, or the database outbox. */
+    mail: MailService;
   }
 }
 
@@ -39,7 +45,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * Builds the HTTP app from its dependencies, in a visible order: logging and security,
  * then services, then features. The caller listens and closes; the database is the caller's.
  */
-export async function buildApp({ config, database, sitemapUrlLimit }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, sitemapUrlLimit, queue }: AppDeps): Promise<FastifyInstance> {
   const https = config.publicUrl.startsWith('https:');
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -92,6 +98,18 @@ export async function buildApp({ config, database, sitemapUrlLimit }: AppDeps): 
   }, config.contentRefreshMs);
   refresher.unref();
   app.addHook('onClose', async () => clearInterval(refresher));
+
+  const mail = createMailService({
+    db: database.db,
+    smtpUrl: config.smtpUrl,
+    from: () => fromAddress(content.current()?.organization ?? 'Day One', config.publicUrl),
+    log: app.log,
+  });
+  app.decorate('mail', mail);
+  if (queue) {
+    await mail.startWorker(queue);
+    app.addHook('onClose', () => mail.stopWorker());
+  }
 
   const assets = await registerAssets(app);
   const site = (snapshot: ContentSnapshot | undefined): SiteContext => ({

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { withSessionSecret, type Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { startQueue, type Queue } from './queue.ts';
 import { countRequisitions } from './features/jobs/jobs.repository.ts';
 import { seedDemoJobs } from './features/jobs/jobs.transfer.ts';
 
@@ -24,9 +25,11 @@ export async function startServer(baseConfig: Config): Promise<Server> {
   const config = await withSessionSecret(baseConfig);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   let app: FastifyInstance | undefined;
+  let queue: Queue | undefined;
   try {
     await database.migrate();
-    app = await buildApp({ config, database });
+    queue = await startQueue(database);
+    app = await buildApp({ config, database, queue });
     if (await app.content.loadPackIfEmpty({ dir: config.contentDir })) {
       app.log.info({ contentDir: config.contentDir }, 'loaded the content pack into an empty database');
       // A living site from the first `npm start`: demo jobs, only while there are no jobs at all.
@@ -37,6 +40,7 @@ export async function startServer(baseConfig: Config): Promise<Server> {
     }
     const address = await app.listen({ port: config.port, host: config.host });
     const running = app;
+    const runningQueue = queue;
     let stopping: Promise<void> | undefined;
     return {
       app: running,
@@ -44,11 +48,14 @@ export async function startServer(baseConfig: Config): Promise<Server> {
       stop: () =>
         (stopping ??= (async () => {
           await running.close();
+          // Lets a delivery in progress finish; anything left stays queued for the next start.
+          await runningQueue.stop({ graceful: true, timeout: 10_000 });
           await database.close();
         })()),
     };
   } catch (error) {
     await app?.close().catch(() => {});
+    await queue?.stop({ graceful: false }).catch(() => {});
     await database.close().catch(() => {});
     throw error;
   }

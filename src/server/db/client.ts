@@ -26,6 +26,8 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   readonly db: Db;
   readonly engine: Engine;
+  /** How the job queue (pg-boss) reaches this database: PGlite's one in-process client, or the server's URL. */
+  readonly queueConnection: { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string };
   /**
    * Applies pending migrations from `folder` (the app's own by default) in one transaction:
    * when one fails, none is applied and the error is thrown.
@@ -49,6 +51,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
   return {
     db,
     engine: 'postgres',
+    queueConnection: { kind: 'postgres', url },
     migrate: async (folder = migrationsFolder) => {
       const lock = await pool.connect();
       try {
@@ -88,6 +91,7 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   return {
     db,
     engine: 'pglite',
+    queueConnection: { kind: 'pglite', client },
     migrate: (folder = migrationsFolder) => migratePglite(db as never, { migrationsFolder: folder }),
     ping: async () => {
       await db.execute(sql`select 1`);
