@@ -192,6 +192,9 @@ async function writeRecords({
 }): Promise<{ imported: number; skipped: RowIssue[] }> {
   return db.transaction(async (tx) => {
     const refs = await findTeamsAndPrinciplesBySlug(tx);
+    // Loading into an empty catalogue: build the secondary indexes once at the end, which is far
+    // cheaper than growing them row by row. Nobody can be searching an empty catalogue.
+    const deferred = await deferIndexesWhenEmpty(tx);
     const issues: RowIssue[] = [];
     let invalidRows = 0;
     const seenRequisitions = new Map<string, number>();
@@ -259,6 +262,7 @@ async function writeRecords({
     await writing;
     if (failure) throw failure;
     if (invalidRows && !skipInvalid) throw new JobImportRefusedError(issues, invalidRows);
+    await rebuildIndexes(tx, deferred);
     return { imported, skipped: issues.sort((a, b) => a.row - b.row) };
   });
 }
@@ -637,4 +641,30 @@ export async function exportJobs({
   if (pending !== undefined) await write(pending);
   await write(']');
   return { exported };
+}
+
+const DEFERRABLE_TABLES = ['jobs', 'job_principles', 'job_questions'];
+
+/**
+ * When the jobs table is empty, drops the non-unique secondary indexes of the job tables (inside
+ * the import's transaction, so a failed import restores them) and returns their definitions, read
+ * from pg_indexes so they always match the migrations. Unique and primary-key indexes stay.
+ */
+async function deferIndexesWhenEmpty(tx: Db): Promise<string[]> {
+  const empty = (await tx.execute(sql`select not exists (select 1 from jobs) as empty`)) as unknown as { rows: Array<{ empty: boolean }> };
+  if (!empty.rows[0]?.empty) return [];
+  const indexes = (await tx.execute(sql`
+    select i.indexname, i.indexdef from pg_indexes i
+    join pg_class c on c.relname = i.indexname
+    join pg_index x on x.indexrelid = c.oid
+    where i.schemaname = 'public' and i.tablename in (${sql.join(DEFERRABLE_TABLES.map((t) => sql`${t}`), sql`, `)})
+      and not x.indisunique and not x.indisprimary`)) as unknown as { rows: Array<{ indexname: string; indexdef: string }> };
+  for (const index of indexes.rows) await tx.execute(sql.raw(`drop index "public"."${index.indexname.replace(/"/g, '""')}"`));
+  return indexes.rows.map((i) => i.indexdef);
+}
+
+async function rebuildIndexes(tx: Db, definitions: string[]): Promise<void> {
+  if (definitions.length === 0) return;
+  await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
+  for (const definition of definitions) await tx.execute(sql.raw(definition));
 }
