@@ -1,0 +1,88 @@
+import type { ReactNode } from 'react';
+import type { FormError } from '../../shared/contracts/account.ts';
+
+/** The hidden anti-forgery field every account form carries. */
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/**
+ * The list of problems at the top of a refused form. It is announced at once (role="alert")
+ * and each problem links to its field, so keyboard and screen-reader users can go straight there.
+ */
+export function ErrorSummary({ errors }: { errors: FormError[] }) {
+  if (errors.length === 0) return null;
+  return (
+    <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title" className="error-summary__title">
+        There is a problem
+      </h2>
+      <ul className="error-summary__list">
+        {errors.map((error) => (
+          <li key={`${error.field}:${error.message}`}>{error.field ? <a href={`#${error.field}`}>{error.message}</a> : error.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A labelled input with its hint and, when refused, its message; the input points at both. */
+export function Field({
+  name,
+  label,
+  type,
+  autoComplete,
+  errors,
+  value,
+  hint,
+  required = true,
+}: {
+  name: string;
+  label: string;
+  type: 'email' | 'password' | 'text';
+  autoComplete: string;
+  errors: FormError[];
+  value?: string;
+  hint?: ReactNode;
+  required?: boolean;
+}) {
+  const error = errors.find((e) => e.field === name);
+  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={error ? 'field field--error' : 'field'}>
+      <label htmlFor={name}>{label}</label>
+      {hint ? (
+        <p id={`${name}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${name}-error`} className="field__error">
+          <span className="visually-hidden">Error: </span>
+          {error.message}
+        </p>
+      ) : null}
+      <input
+        id={name}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        defaultValue={type === 'password' ? undefined : value}
+        required={required}
+        spellCheck={type === 'email' ? false : undefined}
+        autoCapitalize={type === 'text' ? undefined : 'none'}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+      />
+    </div>
+  );
+}
+
+/** The form's main button. */
+export function Submit({ children }: { children: ReactNode }) {
+  return (
+    <button type="submit" className="button button--solid">
+      {children}
+    </button>
+  );
+}
