@@ -2,3 +2,4 @@ export * from './content.ts';
 export * from './jobs.ts';
 export * from './people.ts';
 export * from './mail.ts';
+export * from './applications.ts';

@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { jobQuestions, jobs } from './jobs.ts';
+import { people } from './people.ts';
+
+/** A resume file of a person: where its bytes are kept, what it is, and its text for staff search. */
+export const resumes = pgTable(
+  'resumes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** The name the candidate's file had, shown back to them and to staff. */
+    filename: text('filename').notNull(),
+    /** The type sniffed from the bytes (application/pdf, …docx, text/plain), never the one claimed. */
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    /** Where the file store keeps the bytes; null for a resume pasted as text. */
+    storageKey: text('storage_key'),
+    text: text('text').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('resumes_person_idx').on(t.personId)],
+);
+
+/** A person's application to a job. At most one active per person and job (see the partial unique index). */
+export const applications = pgTable(
+  'applications',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    resumeId: integer('resume_id').references(() => resumes.id, { onDelete: 'set null' }),
+    /** site, referral, agency or sourced. */
+    source: text('source').notNull().default('site'),
+    stage: text('stage').notNull().default('applied'),
+    /** The key the form carried: a double submit, retry or replay with it makes one application. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    consentProcessing: boolean('consent_processing').notNull(),
+    consentTalentPool: boolean('consent_talent_pool').notNull().default(false),
+    /** Set when the candidate opens the emailed confirmation link (applications without an account). */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('applications_one_active_idx')
+      .on(t.personId, t.jobId)
+      .where(sql`${t.stage} not in ('hired', 'rejected', 'withdrawn')`),
+    index('applications_job_stage_idx').on(t.jobId, t.stage),
+  ],
+);
+
+/** The answers to a job's screening questions. */
+export const applicationAnswers = pgTable(
+  'application_answers',
+  {
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    questionId: integer('question_id')
+      .notNull()
+      .references(() => jobQuestions.id),
+    /** A string, a number, a boolean or a list of chosen options. */
+    value: jsonb('value').notNull(),
+  },
+  (t) => [uniqueIndex('application_answers_pk').on(t.applicationId, t.questionId)],
+);
+
+/** The append-only timeline of an application: every stage change and note-worthy step. */
+export const applicationEvents = pgTable(
+  'application_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** applied, confirmed, moved, withdrawn… */
+    kind: text('kind').notNull(),
+    fromStage: text('from_stage'),
+    toStage: text('to_stage'),
+    actorType: text('actor_type').notNull(),
+    actorId: integer('actor_id'),
+  },
+  (t) => [index('application_events_app_idx').on(t.applicationId, t.at)],
+);
