@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -10,7 +11,10 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { toErrorResponse } from './errors.ts';
 import { apiRoutes } from './features/api/api.routes.ts';
+import { accountsRoutes } from './features/accounts/accounts.routes.ts';
+import { applicationsRoutes } from './features/applications/applications.routes.ts';
 import { boardsRoutes } from './features/boards/boards.routes.ts';
+import { folderFileStore } from './files/file-store.ts';
 import { careersRoutes } from './features/careers/careers.routes.ts';
 import { createContentService, type ContentService } from './features/content/content.service.ts';
 import { feedsRoutes } from './features/feeds/feeds.routes.ts';
@@ -20,6 +24,8 @@ import { createJobSearch } from './features/jobs/search.service.ts';
 import { registerAssets } from './http/assets.ts';
 import { createMailService, fromAddress, type MailService } from './features/mail/mail.service.ts';
 import type { Queue } from './queue.ts';
+import type { Mail } from './features/mail/mail.types.ts';
+import type { AccountLimits } from './features/accounts/rate-limit.ts';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +34,10 @@ export interface AppDeps {
   sitemapUrlLimit?: number;
   /** The job queue; with it this node delivers queued mail. Without it (tests, CLI) mail is only stored. */
   queue?: Queue;
+  /** How features send mail, when not the mail service itself (tests record messages). */
+  mail?: Mail;
+  /** Rate limits of the account forms, when not the defaults (tests make them small). */
+  accountLimits?: AccountLimits;
 }
 
 declare module 'fastify' {
@@ -45,7 +55,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * Builds the HTTP app from its dependencies, in a visible order: logging and security,
  * then services, then features. The caller listens and closes; the database is the caller's.
  */
-export async function buildApp({ config, database, sitemapUrlLimit, queue }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, sitemapUrlLimit, queue, ...overrides }: AppDeps): Promise<FastifyInstance> {
   const https = config.publicUrl.startsWith('https:');
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -99,17 +109,18 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue }: App
   refresher.unref();
   app.addHook('onClose', async () => clearInterval(refresher));
 
-  const mail = createMailService({
+  const mailService = createMailService({
     db: database.db,
     smtpUrl: config.smtpUrl,
     from: () => fromAddress(content.current()?.organization ?? 'Day One', config.publicUrl),
     log: app.log,
   });
-  app.decorate('mail', mail);
+  app.decorate('mail', mailService);
   if (queue) {
-    await mail.startWorker(queue);
-    app.addHook('onClose', () => mail.stopWorker());
+    await mailService.startWorker(queue);
+    app.addHook('onClose', () => mailService.stopWorker());
   }
+  const mail: Mail = overrides.mail ?? mailService;
 
   const assets = await registerAssets(app);
   const site = (snapshot: ContentSnapshot | undefined): SiteContext => ({
@@ -130,6 +141,8 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue }: App
   apiRoutes(app, { db: database.db, search, content, publicUrl: config.publicUrl, site });
   feedsRoutes(app, { db: database.db, config, ...(sitemapUrlLimit ? { sitemapUrlLimit } : {}) });
   boardsRoutes(app, { db: database.db, config });
+  accountsRoutes(app, { db: database.db, config, mail, site, content, ...(overrides.accountLimits ? { limits: overrides.accountLimits } : {}) });
+  applicationsRoutes(app, { db: database.db, files: folderFileStore(join(config.dataDir, 'files')), mail, content, publicUrl: config.publicUrl, site });
 
   const wantsHtml = (request: FastifyRequest) =>
     !/^\/(api|v0|v1)\//.test(request.url) && (request.headers.accept ?? '').includes('text/html');

@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { CachedBody } from '../../src/server/http/cached-body.ts';
-import { accountsRoutes } from '../../src/server/features/accounts/accounts.routes.ts';
 import type { AccountLimits } from '../../src/server/features/accounts/rate-limit.ts';
 import { RecordingMail } from './recording-mail.ts';
 import { testApp, type TestApp } from './test-app.ts';
@@ -71,25 +68,9 @@ export class FormClient {
  */
 export async function accountsTestApp(options: { limits?: AccountLimits; publicUrl?: string } = {}): Promise<TestApp & { mail: RecordingMail }> {
   const mail = new RecordingMail();
-  const stylesheet = await stylesheetUrl();
   const t = await testApp({
-    routes: (app, { config, database }) => {
-      const effective = options.publicUrl ? { ...config, publicUrl: options.publicUrl } : config;
-      accountsRoutes(app, {
-        db: database.db,
-        config: effective,
-        mail,
-        content: app.content,
-        site: (snapshot) => ({ organization: snapshot?.organization ?? 'Day One', publicUrl: effective.publicUrl, stylesheet }),
-        ...(options.limits ? { limits: options.limits } : {}),
-      });
-    },
+    ...(options.publicUrl ? { env: { PUBLIC_URL: options.publicUrl } } : {}),
+    deps: { mail, ...(options.limits ? { accountLimits: options.limits } : {}) },
   });
   return Object.assign(t, { mail });
-}
-
-/** The stylesheet URL buildApp serves (its name carries the content hash), so account pages are styled like the rest. */
-async function stylesheetUrl(): Promise<string> {
-  const css = await readFile(new URL('../../src/web/styles/app.css', import.meta.url));
-  return `/assets/app.${new CachedBody(css, 'text/css').hash.slice(0, 12)}.css`;
 }

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp, type AppDeps } from '../../src/server/app.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { testDatabase, type TestDatabase } from './test-db.ts';
 
@@ -33,13 +33,17 @@ export async function testApp(
     contentDir?: string | false;
     /** A small sitemap file limit, to see /sitemap.xml become an index. */
     sitemapUrlLimit?: number;
+    /** Settings to change, as environment variables (e.g. PUBLIC_URL). */
+    env?: Record<string, string>;
+    /** Extra dependencies of buildApp, such as a recording mail or small rate limits. */
+    deps?: Pick<AppDeps, 'mail' | 'accountLimits'>;
     /** Registers routes not yet wired into buildApp, before the app is ready. */
     routes?: (app: FastifyInstance, deps: { config: Config; database: TestDatabase }) => void;
   } = {},
 ): Promise<TestApp> {
-  const config = await testConfig();
+  const config = await testConfig(options.env);
   const database = await testDatabase();
-  const app = await buildApp({ config, database, ...(options.sitemapUrlLimit ? { sitemapUrlLimit: options.sitemapUrlLimit } : {}) });
+  const app = await buildApp({ config, database, ...options.deps, ...(options.sitemapUrlLimit ? { sitemapUrlLimit: options.sitemapUrlLimit } : {}) });
   options.routes?.(app, { config, database });
   if (options.contentDir !== false) await app.content.loadPack({ dir: options.contentDir ?? defaultContentDir });
   await app.ready();

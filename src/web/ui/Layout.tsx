@@ -1,12 +1,13 @@
 import type { ReactNode } from 'react';
 
-export type Section = 'home' | 'jobs' | 'teams' | 'principles' | 'none';
+export type Section = 'home' | 'jobs' | 'teams' | 'principles' | 'account' | 'none';
 
 const nav: Array<{ href: string; label: string; section: Section }> = [
   { href: '/', label: 'Our culture', section: 'home' },
   { href: '/jobs', label: 'Jobs', section: 'jobs' },
   { href: '/teams', label: 'Teams', section: 'teams' },
   { href: '/principles', label: 'Principles', section: 'principles' },
+  { href: '/account', label: 'Your account', section: 'account' },
 ];
 
 /**

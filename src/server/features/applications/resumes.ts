@@ -36,7 +36,8 @@ export async function readResume(bytes: Buffer): Promise<{ kind: ResumeKind; con
   const kind = sniffResume(bytes);
   if (!kind) throw refuse('The resume must be a PDF, a Word document (.docx) or a plain text file.');
   const text = kind === 'pdf' ? await pdfText(bytes) : kind === 'docx' ? await docxText(bytes) : bytes.toString('utf8');
-  return { kind, contentType: RESUME_TYPES[kind], text: text.replace(/\u0000/g, '').replace(/[ \t]+\n/g, '\n').trim().slice(0, MAX_TEXT) };
+  // NUL cannot be stored in PostgreSQL text.
+  return { kind, contentType: RESUME_TYPES[kind], text: text.replaceAll(String.fromCharCode(0), '').replace(/[ \t]+\n/g, '\n').trim().slice(0, MAX_TEXT) };
 }
 
 async function pdfText(bytes: Buffer): Promise<string> {

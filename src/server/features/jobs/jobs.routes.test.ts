@@ -106,6 +106,7 @@ describe(`job pages on ${testEngine}`, () => {
     expect(res.body).toContain('href="/teams/amazon-web-services"');
     expect(res.body).toContain('<a href="/principles/customer-obsession">Customer obsession</a>');
     expect(res.body).toContain('USD 120,000–180,000 per year');
+    expect(res.body).toContain(`<a class="button button--solid" href="/jobs/${ids.onsite}/senior-data-engineer/apply">Apply for this job</a>`);
     expect(res.body).toContain('3+ years of professional software development');
     expect(res.body).not.toContain('<script>alert');
     const blocks = jsonLdBlocks(res.body);
@@ -118,7 +119,7 @@ describe(`job pages on ${testEngine}`, () => {
       hiringOrganization: { '@type': 'Organization', name: 'Day One' },
       employmentType: 'FULL_TIME',
       identifier: { '@type': 'PropertyValue', value: expect.stringMatching(/^REQ-/) },
-      directApply: false,
+      directApply: true,
       baseSalary: { '@type': 'MonetaryAmount', currency: 'USD', value: { '@type': 'QuantitativeValue', minValue: 120000, maxValue: 180000, unitText: 'YEAR' } },
     });
     expect(new Date(String(posting.datePosted)).toString()).not.toBe('Invalid Date');

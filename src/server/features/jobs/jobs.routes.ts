@@ -81,7 +81,7 @@ export function jobsRoutes(
       return reply.code(410).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
     }
     const html = renderPage(
-      jobPage(current, data.job, { descriptionHtml: data.descriptionHtml, similar: data.similar, publicUrl, applyUrl: undefined }),
+      jobPage(current, data.job, { descriptionHtml: data.descriptionHtml, similar: data.similar, publicUrl, applyUrl: `${jobPath(data.job)}/apply` }),
       site(current),
     );
     return sendCached(request, reply, new CachedBody(html, 'text/html; charset=utf-8'), JOB_CACHE);
