@@ -143,7 +143,12 @@ function validate(job: PublicJob, fields: PostedFields, hasFile: boolean) {
     consentTalentPool: first('consentTalentPool'),
     idempotencyKey: first('idempotencyKey'),
   });
-  const errors: FieldError[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message }));
+  // One message per field: the first thing to fix.
+  const errors: FieldError[] = [];
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const field = String(issue.path[0]);
+    if (!errors.some((e) => e.field === field)) errors.push({ field, message: issue.message });
+  }
   if (!hasFile && !first('resumeText')?.trim()) errors.push({ field: 'resume', message: 'Attach your resume, or paste it as text' });
   const answers: Array<{ questionId: number; value: unknown }> = [];
   for (const question of job.questions) {
