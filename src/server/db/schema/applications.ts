@@ -90,3 +90,59 @@ export const applicationEvents = pgTable(
   },
   (t) => [index('application_events_app_idx').on(t.applicationId, t.at)],
 );
+
+/** Jobs a candidate saved to look at later. */
+export const savedJobs = pgTable(
+  'saved_jobs',
+  {
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    savedAt: timestamp('saved_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('saved_jobs_pk').on(t.personId, t.jobId)],
+);
+
+/** A saved search whose new matching jobs are emailed as a digest. */
+export const jobAlerts = pgTable(
+  'job_alerts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** The search as its /jobs query string, e.g. "q=engineer&team=legal". */
+    query: text('query').notNull(),
+    /** daily or weekly. */
+    frequency: text('frequency').notNull(),
+    /** Jobs posted after this were not in a digest yet. */
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('job_alerts_person_idx').on(t.personId), index('job_alerts_due_idx').on(t.frequency, t.lastSentAt)],
+);
+
+/** Optional self-identification answers, kept apart from applications and shown only in aggregate. */
+export const selfIdentifications = pgTable('self_identifications', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  jobId: integer('job_id')
+    .notNull()
+    .references(() => jobs.id),
+  /** Question key → answer, e.g. { gender: 'woman' }; never linked to a person or application. */
+  answers: jsonb('answers').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Keys for the job-board APIs' apply side. Only a SHA-256 of the key is kept. */
+export const apiKeys = pgTable('api_keys', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  /** The first characters, to tell keys apart in lists. */
+  prefix: text('prefix').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** A person, one per email address whatever its letter case: candidates now, the same person's later applications too. */
 export const people = pgTable(
@@ -12,6 +12,10 @@ export const people = pgTable(
     location: text('location'),
     /** LinkedIn, GitHub, portfolio… as { label, url }. */
     links: jsonb('links').$type<Array<{ label: string; url: string }>>().notNull().default(sql`'[]'`),
+    /** Staff set a legal hold to keep the person's data past the retention period. */
+    legalHold: boolean('legal_hold').notNull().default(false),
+    /** Set when retention or an erasure request anonymized the person; their rows stay only as counts. */
+    anonymizedAt: timestamp('anonymized_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
