@@ -59,7 +59,23 @@ export interface AccountsRoutesDeps {
   content: ContentService;
   /** Rate limits; the defaults unless a test wants smaller ones. */
   limits?: AccountLimits;
+  /** Other features' signed-in pages, registered inside the same scope (session, cookies, form parser). */
+  extensions?: AccountExtension[];
 }
+
+/** What a feature with signed-in pages gets from the account scope. */
+export interface AccountScope {
+  /** The encapsulated app: its routes see request.candidate and parse HTML form posts. */
+  app: FastifyInstance;
+  /** Anti-forgery tokens: put `token()` in every form as CSRF_FIELD; `verify()` every POST (signedIn: true). */
+  csrf: ReturnType<typeof createCsrf>;
+  /** Sends a page with no-store caching. */
+  show(reply: FastifyReply, page: Page, status?: number): FastifyReply;
+  organization(): string;
+}
+
+/** Registers a feature's routes in the account scope. */
+export type AccountExtension = (scope: AccountScope) => void | Promise<void>;
 
 type Body = Record<string, unknown>;
 
@@ -329,6 +345,8 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps): P
     clearSessionCookie(reply, secure);
     return reply.redirect('/account/sign-in?signed-out=everywhere', 303);
   });
+
+  for (const extend of deps.extensions ?? []) await extend({ app, csrf, show, organization });
 
   /** Signing in again replaces the session this browser had, so an old token cannot linger. */
   async function endCurrentSession(request: FastifyRequest): Promise<void> {
