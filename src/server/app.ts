@@ -11,7 +11,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { toErrorResponse } from './errors.ts';
 import { apiRoutes } from './features/api/api.routes.ts';
-import { accountsRoutes } from './features/accounts/accounts.routes.ts';
+import { accountsRoutes, type AccountExtension } from './features/accounts/accounts.routes.ts';
 import { applicationsRoutes } from './features/applications/applications.routes.ts';
 import { boardsRoutes } from './features/boards/boards.routes.ts';
 import { folderFileStore } from './files/file-store.ts';
@@ -38,6 +38,8 @@ export interface AppDeps {
   mail?: Mail;
   /** Rate limits of the account forms, when not the defaults (tests make them small). */
   accountLimits?: AccountLimits;
+  /** Further signed-in pages registered in the account scope (tests add features not yet wired here). */
+  accountExtensions?: AccountExtension[];
 }
 
 declare module 'fastify' {
@@ -141,7 +143,15 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   apiRoutes(app, { db: database.db, search, content, publicUrl: config.publicUrl, site });
   feedsRoutes(app, { db: database.db, config, ...(sitemapUrlLimit ? { sitemapUrlLimit } : {}) });
   boardsRoutes(app, { db: database.db, config });
-  accountsRoutes(app, { db: database.db, config, mail, site, content, ...(overrides.accountLimits ? { limits: overrides.accountLimits } : {}) });
+  accountsRoutes(app, {
+    db: database.db,
+    config,
+    mail,
+    site,
+    content,
+    extensions: [...(overrides.accountExtensions ?? [])],
+    ...(overrides.accountLimits ? { limits: overrides.accountLimits } : {}),
+  });
   applicationsRoutes(app, { db: database.db, files: folderFileStore(join(config.dataDir, 'files')), mail, content, publicUrl: config.publicUrl, site });
 
   const wantsHtml = (request: FastifyRequest) =>
