@@ -37,6 +37,8 @@ export interface Config {
   readonly boardToken: string;
   /** How often a node checks whether another node loaded new content, in milliseconds. */
   readonly contentRefreshMs: number;
+  /** Days after a person's last application closed before retention erases them (unless kept; see docs/privacy.md). */
+  readonly retentionDays: number;
 }
 
 const url = (protocols: string[]) =>
@@ -73,6 +75,8 @@ const envSchema = z.object({
   CONTENT_DIR: optional(z.string().trim().min(1)).default('content/default'),
   // Names this site in the job-board APIs: /v1/boards/<token>/… and /v0/postings/<token>.
   BOARD_TOKEN: optional(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and hyphens')).default('dayone'),
+  // Days after the last application closed before a person's data is erased; at least 30.
+  RETENTION_DAYS: optional(z.coerce.number().int().min(30, 'must be a whole number of at least 30')).default(365),
   // One of fatal, error, warn, info, debug, trace, silent.
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
 });
@@ -108,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     boardToken: e.BOARD_TOKEN,
     contentRefreshMs: 5_000,
+    retentionDays: e.RETENTION_DAYS,
   });
 }
 
