@@ -3,6 +3,8 @@ import { buildApp } from './app.ts';
 import { withSessionSecret, type Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { startQueue, type Queue } from './queue.ts';
+import { sweepOrphanFiles } from './files/sweep.ts';
+import { join } from 'node:path';
 import { countRequisitions } from './features/jobs/jobs.repository.ts';
 import { seedDemoJobs } from './features/jobs/jobs.transfer.ts';
 
@@ -28,8 +30,11 @@ export async function startServer(baseConfig: Config): Promise<Server> {
   let queue: Queue | undefined;
   try {
     await database.migrate();
+    // PGlite is this process's alone, so nothing else can be mid-upload: sweep every orphan.
+    const orphans = await sweepOrphanFiles({ db: database.db, dir: join(config.dataDir, 'files'), olderThanMs: database.engine === 'pglite' ? 0 : 15 * 60_000 });
     queue = await startQueue(database);
     app = await buildApp({ config, database, queue });
+    if (orphans > 0) app.log.info({ files: orphans }, 'removed stored files that no record refers to');
     if (await app.content.loadPackIfEmpty({ dir: config.contentDir })) {
       app.log.info({ contentDir: config.contentDir }, 'loaded the content pack into an empty database');
       // A living site from the first `npm start`: demo jobs, only while there are no jobs at all.
