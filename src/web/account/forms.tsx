@@ -39,7 +39,7 @@ export function Field({
 }: {
   name: string;
   label: string;
-  type: 'email' | 'password' | 'text';
+  type: 'email' | 'password' | 'text' | 'tel' | 'url';
   autoComplete: string;
   errors: FormError[];
   value?: string;
@@ -70,7 +70,7 @@ export function Field({
         defaultValue={type === 'password' ? undefined : value}
         required={required}
         spellCheck={type === 'email' ? false : undefined}
-        autoCapitalize={type === 'text' ? undefined : 'none'}
+        autoCapitalize={type === 'text' || type === 'tel' ? undefined : 'none'}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
       />

@@ -1,46 +1,10 @@
-import type { ReactNode } from 'react';
 import { PASSWORD_MIN_LENGTH, type AccountView, type EmailSentReason, type FormState } from '../../shared/contracts/account.ts';
 import type { Page } from '../careers/pages.tsx';
-import { Layout } from '../ui/Layout.tsx';
-import { CsrfField, ErrorSummary, Field, Submit } from './forms.tsx';
+import { ApplicationsSection, type ApplicationView } from './candidate.tsx';
+import { CsrfField, Field, Submit } from './forms.tsx';
+import { accountPage } from './layout.tsx';
 
 const EMPTY: FormState = { values: {}, errors: [] };
-
-/** Account pages are personal: never indexed, titled "Error: …" when a form was refused. */
-function accountPage({
-  organization,
-  title,
-  path,
-  state,
-  lead,
-  children,
-}: {
-  organization: string;
-  title: string;
-  path: string;
-  state?: FormState;
-  lead?: ReactNode;
-  children: ReactNode;
-}): Page {
-  const refused = (state?.errors.length ?? 0) > 0;
-  return {
-    meta: { title: refused ? `Error: ${title}` : title, description: `${title} at ${organization} Careers.`, path, noindex: true },
-    body: (
-      <Layout organization={organization} section="none">
-        <div className="container">
-          <div className="section--narrow account">
-            {state ? <ErrorSummary errors={state.errors} /> : null}
-            <header className="page-head page-head--compact">
-              <h1>{title}</h1>
-              {lead ? <p className="page-head__lead">{lead}</p> : null}
-            </header>
-            {children}
-          </div>
-        </div>
-      </Layout>
-    ),
-  };
-}
 
 const passwordHint = `At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`;
 
@@ -251,8 +215,21 @@ export function newPasswordPage({ organization, csrf, token, state = EMPTY }: { 
   });
 }
 
-/** The signed-in candidate's page. Applications, saved jobs and alerts are added here as they arrive. */
-export function accountHomePage({ organization, csrf, account }: { organization: string; csrf: string; account: AccountView }): Page {
+/**
+ * The signed-in candidate's page. `applications` is given only once the address is verified:
+ * an account someone opened with another person's address shows nothing of that person.
+ */
+export function accountHomePage({
+  organization,
+  csrf,
+  account,
+  applications,
+}: {
+  organization: string;
+  csrf: string;
+  account: AccountView;
+  applications?: ApplicationView[];
+}): Page {
   return accountPage({
     organization,
     title: 'Your account',
@@ -278,9 +255,33 @@ export function accountHomePage({ organization, csrf, account }: { organization:
             </form>
           )}
         </section>
-        <section className="section" aria-labelledby="applications-title">
-          <h2 id="applications-title">Your applications</h2>
-          <p>Your applications and their status will appear here.</p>
+        <ApplicationsSection applications={account.emailVerified ? applications : undefined} />
+        {account.emailVerified ? (
+          <>
+            <section className="section" aria-labelledby="profile-title">
+              <h2 id="profile-title">Your profile and resumes</h2>
+              <p>
+                <a href="/account/profile">Edit your name, phone, location and links, and manage your resumes</a>
+              </p>
+            </section>
+            <section className="section" aria-labelledby="data-title">
+              <h2 id="data-title">Your data</h2>
+              <p>
+                <a href="/account/data">Download a copy of your data, or ask us to erase it</a>
+              </p>
+            </section>
+          </>
+        ) : null}
+        <section className="section" aria-labelledby="saved-title">
+          <h2 id="saved-title">Saved jobs and alerts</h2>
+          <ul className="link-list">
+            <li>
+              <a href="/account/saved-jobs">Your saved jobs</a>
+            </li>
+            <li>
+              <a href="/account/alerts">Your job alerts</a>
+            </li>
+          </ul>
         </section>
         <section className="section" aria-labelledby="sessions-title">
           <h2 id="sessions-title">Signing out</h2>

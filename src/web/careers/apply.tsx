@@ -11,6 +11,8 @@ export interface ApplyFormState {
   idempotencyKey: string;
   /** True when the rejected submission carried a file, which browsers cannot keep. */
   hadFile: boolean;
+  /** A signed-in candidate: the session's anti-forgery token, and the newest resume they can reuse (verified addresses only). */
+  account?: { csrf: string; latestResume?: { id: number; filename: string; createdAt: Date } };
 }
 
 export const applyPath = (job: { id: number; slug: string }) => `${jobPath(job)}/apply`;
@@ -122,6 +124,27 @@ function Question({ question, state }: { question: PublicJob['questions'][number
   );
 }
 
+/** For a signed-in candidate: send the resume already in their account instead of a new one (the default). */
+function ReuseResume({ resume, state }: { resume: { filename: string; createdAt: Date }; state: ApplyFormState }) {
+  const upload = state.values.resumeChoice?.[0] === 'upload';
+  const added = resume.createdAt.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return (
+    <fieldset className="field choice">
+      <legend>Which resume should we use?</legend>
+      <div className="choice__option">
+        <input type="radio" id="resumeChoice-latest" name="resumeChoice" value="latest" defaultChecked={!upload} />
+        <label htmlFor="resumeChoice-latest">
+          Use my latest resume: {resume.filename} (added {added})
+        </label>
+      </div>
+      <div className="choice__option">
+        <input type="radio" id="resumeChoice-upload" name="resumeChoice" value="upload" defaultChecked={upload} />
+        <label htmlFor="resumeChoice-upload">Send a new one (below)</label>
+      </div>
+    </fieldset>
+  );
+}
+
 /** The apply form: a plain multipart POST that works without JavaScript and keeps what was typed after an error. */
 export function applyPage(content: ContentSnapshot, job: PublicJob, state: ApplyFormState): Page {
   const error = (field: string) => state.errors.find((e) => e.field === field)?.message;
@@ -165,6 +188,7 @@ export function applyPage(content: ContentSnapshot, job: PublicJob, state: Apply
           ) : null}
           <form method="post" action={applyPath(job)} encType="multipart/form-data" className="apply-form" noValidate>
             <input type="hidden" name="idempotencyKey" value={state.idempotencyKey} />
+            {state.account ? <input type="hidden" name="_csrf" value={state.account.csrf} /> : null}
             <fieldset className="form-section">
               <legend>About you</legend>
               <TextField name="name" label="Full name" state={state} autoComplete="name" required />
@@ -180,6 +204,7 @@ export function applyPage(content: ContentSnapshot, job: PublicJob, state: Apply
             </fieldset>
             <fieldset className="form-section" id="resume">
               <legend>Resume</legend>
+              {state.account?.latestResume ? <ReuseResume resume={state.account.latestResume} state={state} /> : null}
               <div className={error('resume') ? 'field field--error' : 'field'}>
                 <label htmlFor="resume-file">Resume file</label>
                 <p className="field__hint" id="resume-file-hint">

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -29,8 +30,11 @@ import type { SiteContext } from '../../../web/ui/Document.tsx';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
+import { folderFileStore, type FileStore } from '../../files/file-store.ts';
 import type { ContentService } from '../content/content.service.ts';
 import type { Mail } from '../mail/mail.types.ts';
+import { candidateRoutes } from './candidate.routes.ts';
+import { listCandidateApplications } from './candidate.service.ts';
 import {
   InvalidLinkError,
   isLinkUsable,
@@ -46,7 +50,7 @@ import {
   verifyEmail,
   type SignedIn,
 } from './accounts.service.ts';
-import { createCsrf, CSRF_FIELD } from './csrf.ts';
+import { createCsrf, CSRF_FIELD, type Csrf } from './csrf.ts';
 import { DEFAULT_LIMITS, emailKey, hitRateLimits, ipKey, type AccountLimits, type Counter, type Rule } from './rate-limit.ts';
 import { clearSessionCookie, readCandidateSession, setSessionCookie } from './sessions.ts';
 
@@ -61,6 +65,8 @@ export interface AccountsRoutesDeps {
   limits?: AccountLimits;
   /** Other features' signed-in pages, registered inside the same scope (session, cookies, form parser). */
   extensions?: AccountExtension[];
+  /** Where resumes are kept; by default the same folder buildApp gives the apply form (DATA_DIR/files). */
+  files?: FileStore;
 }
 
 /** What a feature with signed-in pages gets from the account scope. */
@@ -90,15 +96,25 @@ const FORM = 'application/x-www-form-urlencoded';
  * Call it before the app is ready; it needs no `await`.
  */
 export function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesDeps): void {
-  void app.register(async (scope) => accountsPlugin(scope, deps));
+  const csrf = deps.config.sessionSecret ? createCsrf({ secret: deps.config.sessionSecret, secure: deps.config.publicUrl.startsWith('https:') }) : null;
+  // Shared with the apply form, which signed-in candidates post too (see applications.routes.ts).
+  if (!app.hasDecorator('candidateCsrf')) app.decorate('candidateCsrf', csrf);
+  void app.register(async (scope) => accountsPlugin(scope, deps, csrf));
 }
 
-async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps): Promise<void> {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Anti-forgery tokens bound to candidate sessions, for signed-in forms outside the account scope; null without a session secret. */
+    candidateCsrf: Csrf | null;
+  }
+}
+
+async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, csrfOrNull: Csrf | null): Promise<void> {
   const { db, config, mail, site, content } = deps;
   const limits = deps.limits ?? DEFAULT_LIMITS;
-  if (!config.sessionSecret) throw new Error('Candidate accounts need config.sessionSecret (see withSessionSecret)');
+  if (!csrfOrNull) throw new Error('Candidate accounts need config.sessionSecret (see withSessionSecret)');
+  const csrf = csrfOrNull;
   const secure = config.publicUrl.startsWith('https:');
-  const csrf = createCsrf({ secret: config.sessionSecret, secure });
 
   if (!app.hasReplyDecorator('setCookie')) await app.register(cookie);
   if (!app.hasContentTypeParser(FORM)) {
@@ -313,16 +329,19 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps): P
   });
 
   // ── The account page and signing out ─────────────────────────────────────
-  app.get<{ Querystring: { notice?: string } }>('/account', (request, reply) => {
+  app.get<{ Querystring: { notice?: string } }>('/account', async (request, reply) => {
     const candidate = request.candidate;
     if (!candidate) return reply.redirect('/account/sign-in', 303);
     const notice = NOTICES[request.query.notice ?? ''];
+    // Only a verified address sees what is linked to it: an account someone else opened with it stays empty.
+    const applications = candidate.emailVerified ? await listCandidateApplications({ db, personId: candidate.personId }) : undefined;
     return show(
       reply,
       accountHomePage({
         organization: organization(),
         csrf: csrf.token(request, reply),
         account: { email: candidate.email, emailVerified: candidate.emailVerified, ...(notice ? { notice } : {}) },
+        ...(applications ? { applications } : {}),
       }),
     );
   });
@@ -346,7 +365,8 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps): P
     return reply.redirect('/account/sign-in?signed-out=everywhere', 303);
   });
 
-  for (const extend of deps.extensions ?? []) await extend({ app, csrf, show, organization });
+  const files = deps.files ?? folderFileStore(join(config.dataDir, 'files'));
+  for (const extend of [candidateRoutes({ db, files }), ...(deps.extensions ?? [])]) await extend({ app, csrf, show, organization });
 
   /** Signing in again replaces the session this browser had, so an old token cannot linger. */
   async function endCurrentSession(request: FastifyRequest): Promise<void> {
@@ -370,6 +390,7 @@ const NOTICES: Record<string, string> = {
   verified: 'Thank you: your email address is confirmed.',
   'verification-sent': 'We have sent you a new confirmation link.',
   'password-changed': 'Your new password is saved, and every other session has been signed out.',
+  withdrawn: 'Your application is withdrawn. Thank you for letting us know.',
 };
 
 /** Parses a form with its contract; on failure, one message per field in form order. */

@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applicationAnswers, applicationEvents, applications, auditEvents, authTokens, people, resumes } from '../../db/schema/index.ts';
+import { applicationAnswers, applicationEvents, applications, auditEvents, authTokens, jobs, people, resumes } from '../../db/schema/index.ts';
 
 const ACTIVE = sql`${applications.stage} not in ('hired', 'rejected', 'withdrawn')`;
 
@@ -98,4 +98,130 @@ export async function confirmApplications(tx: Db, personId: number, ids: number[
     await tx.insert(auditEvents).values({ actorType: 'candidate', actorId: personId, action: 'application.confirmed', subjectType: 'application', subjectId: String(id) });
   }
   return rows.map((r) => r.id);
+}
+
+/** A person's applications, newest first, with the job's title and address. */
+export async function listApplicationsOfPerson(db: Db, personId: number) {
+  return db
+    .select({ id: applications.id, jobId: jobs.id, jobSlug: jobs.slug, jobTitle: jobs.title, stage: applications.stage, createdAt: applications.createdAt })
+    .from(applications)
+    .innerJoin(jobs, eq(jobs.id, applications.jobId))
+    .where(eq(applications.personId, personId))
+    .orderBy(desc(applications.createdAt), desc(applications.id));
+}
+
+/** The timeline events of these applications, oldest first. */
+export async function listApplicationEvents(db: Db, applicationIds: number[]) {
+  if (applicationIds.length === 0) return [];
+  return db
+    .select({ applicationId: applicationEvents.applicationId, at: applicationEvents.at, kind: applicationEvents.kind, toStage: applicationEvents.toStage })
+    .from(applicationEvents)
+    .where(inArray(applicationEvents.applicationId, applicationIds))
+    .orderBy(asc(applicationEvents.at), asc(applicationEvents.id));
+}
+
+/** One application of this person with its job, or undefined (also when it is someone else's). */
+export async function findApplicationOfPerson(db: Db, personId: number, applicationId: number) {
+  const rows = await db
+    .select({ id: applications.id, jobId: jobs.id, jobSlug: jobs.slug, jobTitle: jobs.title, stage: applications.stage, createdAt: applications.createdAt })
+    .from(applications)
+    .innerJoin(jobs, eq(jobs.id, applications.jobId))
+    .where(and(eq(applications.id, applicationId), eq(applications.personId, personId)));
+  return rows[0];
+}
+
+/** The stage of this person's application, locking the row until the transaction ends. */
+export async function lockApplicationStage(tx: Db, personId: number, applicationId: number): Promise<string | undefined> {
+  const rows = await tx
+    .select({ stage: applications.stage })
+    .from(applications)
+    .where(and(eq(applications.id, applicationId), eq(applications.personId, personId)))
+    .for('update');
+  return rows[0]?.stage;
+}
+
+/** Moves an application to `to` with its timeline event and audit event; the caller has checked the move. */
+export async function moveApplication(
+  tx: Db,
+  move: { applicationId: number; from: string; to: string; kind: string; actor: { type: string; id: number | null }; action: string },
+): Promise<void> {
+  await tx.update(applications).set({ stage: move.to, updatedAt: sql`now()` }).where(eq(applications.id, move.applicationId));
+  await tx.insert(applicationEvents).values({
+    applicationId: move.applicationId,
+    kind: move.kind,
+    fromStage: move.from,
+    toStage: move.to,
+    actorType: move.actor.type,
+    actorId: move.actor.id,
+  });
+  await tx.insert(auditEvents).values({
+    actorType: move.actor.type,
+    actorId: move.actor.id,
+    action: move.action,
+    subjectType: 'application',
+    subjectId: String(move.applicationId),
+    before: { stage: move.from },
+    after: { stage: move.to },
+  });
+}
+
+const resumeColumns = {
+  id: resumes.id,
+  filename: resumes.filename,
+  contentType: resumes.contentType,
+  size: resumes.size,
+  storageKey: resumes.storageKey,
+  createdAt: resumes.createdAt,
+};
+
+/** A person's resumes, newest first (without their text). */
+export async function listResumesOfPerson(db: Db, personId: number) {
+  return db.select(resumeColumns).from(resumes).where(eq(resumes.personId, personId)).orderBy(desc(resumes.createdAt), desc(resumes.id));
+}
+
+/** One resume of this person, with its text (for pasted resumes, which have no file), or undefined. */
+export async function findResumeOfPerson(db: Db, personId: number, resumeId: number) {
+  const rows = await db
+    .select({ ...resumeColumns, text: resumes.text })
+    .from(resumes)
+    .where(and(eq(resumes.id, resumeId), eq(resumes.personId, personId)));
+  return rows[0];
+}
+
+/** Deletes a resume of this person; answers what it was, or undefined when there is none. Applications keep working (resume_id is set null). */
+export async function deleteResumeOfPerson(tx: Db, personId: number, resumeId: number) {
+  const rows = await tx
+    .delete(resumes)
+    .where(and(eq(resumes.id, resumeId), eq(resumes.personId, personId)))
+    .returning({ id: resumes.id, filename: resumes.filename, storageKey: resumes.storageKey });
+  return rows[0];
+}
+
+/** What a person told us about themselves. */
+export async function findProfile(db: Db, personId: number) {
+  const rows = await db
+    .select({ email: people.email, name: people.name, phone: people.phone, location: people.location, links: people.links })
+    .from(people)
+    .where(eq(people.id, personId));
+  return rows[0];
+}
+
+/** Replaces a person's name, phone, location and links; answers the values before. */
+export async function updateProfile(
+  tx: Db,
+  personId: number,
+  profile: { name: string; phone: string | null; location: string | null; links: Array<{ label: string; url: string }> },
+) {
+  const [before] = await tx
+    .select({ name: people.name, phone: people.phone, location: people.location, links: people.links })
+    .from(people)
+    .where(eq(people.id, personId))
+    .for('update');
+  await tx.update(people).set({ ...profile, updatedAt: sql`now()` }).where(eq(people.id, personId));
+  return before;
+}
+
+/** Writes one audit event. */
+export async function insertAudit(tx: Db, event: typeof auditEvents.$inferInsert): Promise<void> {
+  await tx.insert(auditEvents).values(event);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { alreadyAppliedPage, appliedPage, applyPage, applyPath, confirmApplicationPage, confirmedPage, privacyPage, type ApplyFormState } from '../../../web/careers/apply.tsx';
@@ -11,7 +12,10 @@ import type { PublicJob } from '../../../shared/contracts/jobs.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { FileStore } from '../../files/file-store.ts';
+import { applyPrefill } from '../accounts/candidate.service.ts';
+import { CSRF_FIELD } from '../accounts/csrf.ts';
 import { hitRateLimits, ipKey, type Rule } from '../accounts/rate-limit.ts';
+import { readCandidateSession } from '../accounts/sessions.ts';
 import type { ContentService } from '../content/content.service.ts';
 import { parseJobId } from '../jobs/jobs.routes.ts';
 import { findJobPage } from '../jobs/jobs.service.ts';
@@ -32,10 +36,17 @@ export interface ApplicationsDeps {
 
 const NO_STORE = 'no-store';
 
-/** Applying to a job without an account, the confirmation page and link, and the privacy notice. */
+/**
+ * Applying to a job, with or without an account, the confirmation page and link, and the
+ * privacy notice. A signed-in candidate (the session is read in the apply scope only) gets the
+ * form filled in from their profile and can reuse their latest resume; their posts carry the
+ * session's anti-forgery token (accounts' `candidateCsrf`, so accountsRoutes comes first).
+ */
 export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps): void {
   const { db, content, publicUrl } = deps;
   const applyLimit = deps.applyLimit ?? { limit: 30, windowSeconds: 3600 };
+  const csrf = app.hasDecorator('candidateCsrf') ? app.candidateCsrf : null;
+  const secure = publicUrl.startsWith('https:');
 
   const snapshot = (): ContentSnapshot => {
     const current = content.current();
@@ -67,10 +78,29 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
     // Multipart only here: one file of at most 10 MB, and bounded fields.
     await scope.register(multipart, { limits: { fileSize: MAX_RESUME_BYTES, files: 1, fields: 100, fieldSize: 100_000, parts: 110 } });
 
+    if (csrf) {
+      // Sessions are read here, not app-wide, so other public pages stay free of database reads.
+      if (!scope.hasReplyDecorator('setCookie')) await scope.register(cookie);
+      scope.decorateRequest('candidate', null);
+      scope.addHook('preHandler', readCandidateSession({ db, secure }));
+    }
+
+    /** The signed-in part of the form: the anti-forgery token and, once the address is verified, the resume to reuse. */
+    async function signedInForm(request: FastifyRequest, reply: FastifyReply): Promise<{ account: ApplyFormState['account']; values: Record<string, string[]> }> {
+      const candidate = csrf ? request.candidate : null;
+      if (!csrf || !candidate) return { account: undefined, values: {} };
+      const token = csrf.token(request, reply);
+      // An account someone opened with another person's address must not reveal that person's profile.
+      if (!candidate.emailVerified) return { account: { csrf: token }, values: { email: [candidate.email] } };
+      const { values, latestResume } = await applyPrefill({ db, personId: candidate.personId });
+      return { account: { csrf: token, ...(latestResume ? { latestResume } : {}) }, values };
+    }
+
     scope.get<{ Params: { id: string; slug: string } }>('/jobs/:id/:slug/apply', async (request, reply) => {
       const job = await openJob(request, reply, '');
       if (!job) return reply;
-      return send(reply, 200, applyPage(snapshot(), job, { values: {}, errors: [], idempotencyKey: randomUUID(), hadFile: false }));
+      const { account, values } = await signedInForm(request, reply);
+      return send(reply, 200, applyPage(snapshot(), job, { values, errors: [], idempotencyKey: randomUUID(), hadFile: false, ...(account ? { account } : {}) }));
     });
 
     scope.post<{ Params: { id: string; slug: string } }>('/jobs/:id/:slug/apply', async (request, reply) => {
@@ -100,15 +130,29 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
         if (status && status >= 400 && status < 500) throw error;
         throw new AppError(400, 'unreadable_form', 'The form could not be read. Please send it again.');
       }
+      // A post that comes with a session must carry that session's token; an anonymous one needs none.
+      if (csrf && request.candidate) csrf.verify(request, fields[CSRF_FIELD]?.[0], { signedIn: true });
+      const { account } = await signedInForm(request, reply);
+      const reuse = account?.latestResume && fields.resumeChoice?.[0] === 'latest' ? account.latestResume.id : undefined;
       try {
-        await applyForJob({ db, files: deps.files, mail: deps.mail, publicUrl, log: request.log, job, fields, resume });
+        await applyForJob({
+          db,
+          files: deps.files,
+          mail: deps.mail,
+          publicUrl,
+          log: request.log,
+          job,
+          fields,
+          ...(reuse !== undefined ? { resume: undefined, reuseResumeId: reuse } : { resume }),
+        });
       } catch (error) {
         if (error instanceof ValidationError) {
           const state: ApplyFormState = {
             values: fields,
             errors: error.fields,
             idempotencyKey: fields.idempotencyKey?.[0] && /^[0-9a-f-]{36}$/.test(fields.idempotencyKey[0]) ? fields.idempotencyKey[0] : randomUUID(),
-            hadFile: resume !== undefined,
+            hadFile: resume !== undefined && reuse === undefined,
+            ...(account ? { account } : {}),
           };
           if (!wantsHtml(request)) throw error;
           return send(reply, 400, applyPage(snapshot(), job, state));

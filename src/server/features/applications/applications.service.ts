@@ -10,6 +10,7 @@ import {
   confirmApplications,
   findActiveApplication,
   findApplicationByKey,
+  findResumeOfPerson,
   insertApplication,
   insertResume,
   insertToken,
@@ -37,6 +38,11 @@ export interface ApplyOptions {
   job: PublicJob;
   fields: PostedFields;
   resume: { filename: string; bytes: Buffer } | undefined;
+  /**
+   * A resume the person already has, used when no file is sent (a signed-in candidate's "use my
+   * latest resume"). It must belong to the person the form's email names, or the form is refused.
+   */
+  reuseResumeId?: number;
 }
 
 const CONFIRM_HOURS = 72;
@@ -57,7 +63,7 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
     if (earlier && earlier.jobId === job.id) return { applicationId: earlier.id, replayed: true };
   }
 
-  const { values, answers } = validate(job, fields, options.resume !== undefined);
+  const { values, answers } = validate(job, fields, options.resume !== undefined || options.reuseResumeId !== undefined);
   const resume = options.resume ? { ...(await readResume(options.resume.bytes)), filename: safeFilename(options.resume.filename), bytes: options.resume.bytes } : undefined;
   const storageKey = resume && resume.kind !== 'txt' ? await options.files.put(resume.bytes) : undefined;
 
@@ -79,7 +85,14 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
       const active = await findActiveApplication(tx, personId, job.id);
       if (active) throw new DuplicateApplicationError(active);
       let resumeId: number | null = null;
-      if (resume) {
+      if (!resume && options.reuseResumeId !== undefined) {
+        const kept = await findResumeOfPerson(tx, personId, options.reuseResumeId);
+        if (!kept) {
+          const message = 'Your saved resume can only go with your account’s email address. Attach your resume, or paste it as text';
+          throw new ValidationError('There is a problem with your application.', [{ field: 'resume', message }]);
+        }
+        resumeId = kept.id;
+      } else if (resume) {
         resumeId = await insertResume(tx, { personId, filename: resume.filename, contentType: resume.contentType, size: resume.bytes.length, storageKey: storageKey ?? null, text: resume.text });
       } else if (values.resumeText) {
         resumeId = await insertResume(tx, { personId, filename: 'Pasted resume', contentType: 'text/plain', size: Buffer.byteLength(values.resumeText), storageKey: null, text: values.resumeText });
@@ -160,7 +173,8 @@ function validate(job: PublicJob, fields: PostedFields, hasFile: boolean) {
   return { values: parsed.data as ApplyFields, answers };
 }
 
-function safeFilename(name: string): string {
+/** A file name safe to keep and to send back: no control characters or path separators, at most 120 characters. */
+export function safeFilename(name: string): string {
   // eslint-disable-next-line no-control-regex -- removing control characters is the point
   const cleaned = name.replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(-120);
   return cleaned || 'resume';
