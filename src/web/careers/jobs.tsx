@@ -144,6 +144,11 @@ function ResultCard({ job, query }: { job: JobSummary; query: ParsedQuery }) {
       <p className="result__date">
         Posted <time dateTime={job.postedAt}>{formatDate(job.postedAt)}</time>
       </p>
+      <p>
+        <a href={`/account/saved-jobs/new?job=${job.id}`}>
+          Save job<span className="visually-hidden">: {job.title}</span>
+        </a>
+      </p>
     </li>
   );
 }
@@ -326,6 +331,9 @@ export function jobsPage(content: ContentSnapshot, result: SearchResult, query: 
                 <p className="results__feed">
                   <a href={`/feeds/jobs.rss${searchQueryString({ ...params, page: 1, sort: undefined })}`}>Follow this search by RSS</a>
                 </p>
+                <p className="results__feed">
+                  <a href={`/account/alerts/new${searchQueryString({ ...params, page: 1, sort: undefined })}`}>Email me new jobs for this search</a>
+                </p>
                 {result.total === 0 ? (
                   <div className="empty">
                     <p>Try fewer words or fewer filters.</p>
@@ -490,6 +498,9 @@ export function jobPage(
                   </a>
                 </p>
               ) : null}
+              <p>
+                <a href={`/account/saved-jobs/new?job=${job.id}`}>Save job</a>
+              </p>
             </header>
             <div className="job__layout">
               <div className="job__main">
