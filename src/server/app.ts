@@ -25,7 +25,7 @@ import { registerAssets } from './http/assets.ts';
 import { createMailService, fromAddress, type MailService } from './features/mail/mail.service.ts';
 import type { Queue } from './queue.ts';
 import type { Mail } from './features/mail/mail.types.ts';
-import type { AccountLimits } from './features/accounts/rate-limit.ts';
+import type { AccountLimits, Rule } from './features/accounts/rate-limit.ts';
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +40,8 @@ export interface AppDeps {
   accountLimits?: AccountLimits;
   /** Further signed-in pages registered in the account scope (tests add features not yet wired here). */
   accountExtensions?: AccountExtension[];
+  /** Applications per client IP per window, when not the default (the apply benchmark lifts it). */
+  applyLimit?: Rule;
 }
 
 declare module 'fastify' {
@@ -152,7 +154,15 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     extensions: [...(overrides.accountExtensions ?? [])],
     ...(overrides.accountLimits ? { limits: overrides.accountLimits } : {}),
   });
-  applicationsRoutes(app, { db: database.db, files: folderFileStore(join(config.dataDir, 'files')), mail, content, publicUrl: config.publicUrl, site });
+  applicationsRoutes(app, {
+    db: database.db,
+    files: folderFileStore(join(config.dataDir, 'files')),
+    mail,
+    content,
+    publicUrl: config.publicUrl,
+    site,
+    ...(overrides.applyLimit ? { applyLimit: overrides.applyLimit } : {}),
+  });
 
   const wantsHtml = (request: FastifyRequest) =>
     !/^\/(api|v0|v1)\//.test(request.url) && (request.headers.accept ?? '').includes('text/html');

@@ -1,7 +1,10 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 
-/** A small valid one-page PDF whose text is `text` (ASCII), built with correct cross-reference offsets. */
-export function makePdf(text: string): Buffer {
+/**
+ * A small valid one-page PDF whose text is `text` (ASCII), built with correct cross-reference
+ * offsets. `padBytes` adds an embedded binary stream (as a photo or font would) to reach a size.
+ */
+export function makePdf(text: string, padBytes = 0): Buffer {
   const escaped = text.replace(/([()\\])/g, '\\$1');
   const stream = `BT /F1 12 Tf 72 720 Td (${escaped}) Tj ET`;
   const objects = [
@@ -10,6 +13,7 @@ export function makePdf(text: string): Buffer {
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
     `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    ...(padBytes > 0 ? [`<< /Length ${padBytes} >>\nstream\n${'\u00b5'.repeat(padBytes)}\nendstream`] : []),
   ];
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
