@@ -1,7 +1,12 @@
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import { folderFileStore, type FileStore } from '../../files/file-store.ts';
+import type { Rule } from '../accounts/rate-limit.ts';
+import type { Mail } from '../mail/mail.types.ts';
+import { boardApplyRoutes } from './apply.routes.ts';
 import { getBoard, getBoardJob, listBoardJobs, listDepartments, listOffices } from './greenhouse.service.ts';
 import { getPosting, LEVER_GROUPS, LEVER_MAX_LIMIT, listPostings, type LeverGroup } from './lever.service.ts';
 
@@ -33,13 +38,28 @@ function count(query: Query, name: string, fallback: number): number | undefined
   return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
 }
 
+export interface BoardsDeps {
+  db: Db;
+  config: Config;
+  /** How applications through the APIs send mail. Without it only the read side is served. */
+  mail?: Mail;
+  /** Where resumes sent through the APIs are kept; DATA_DIR/files by default. */
+  files?: FileStore;
+  /** Applications per API key, when not the default of 1,000 an hour. */
+  applyLimit?: Rule;
+}
+
 /**
- * The read side of two job-board APIs over the public jobs, so tools built for them work
- * with this site: Greenhouse's Job Board API under /v1/boards/{token} and Lever's postings
- * API under /v0/postings/{site}. The token and the site are both `config.boardToken`.
+ * Two job-board APIs over the public jobs, so tools built for them work with this site:
+ * Greenhouse's Job Board API under /v1/boards/{token} and Lever's postings API under
+ * /v0/postings/{site}. The token and the site are both `config.boardToken`. The read side is
+ * public; the apply side (given `mail`) takes applications from holders of an API key.
  */
-export function boardsRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }): void {
+export function boardsRoutes(app: FastifyInstance, { db, config, mail, files, applyLimit }: BoardsDeps): void {
   const { publicUrl, boardToken } = config;
+  if (mail) {
+    boardApplyRoutes(app, { db, config, mail, files: files ?? folderFileStore(join(config.dataDir, 'files')), ...(applyLimit ? { applyLimit } : {}) });
+  }
 
   app.get<{ Params: { token: string } }>('/v1/boards/:token', async (request, reply) => {
     if (request.params.token !== boardToken) return greenhouseNotFound(reply);
