@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { AccountLimits } from '../../src/server/features/accounts/rate-limit.ts';
+import { multipart } from './multipart.ts';
 import { RecordingMail } from './recording-mail.ts';
 import { testApp, type TestApp } from './test-app.ts';
 
@@ -50,6 +51,27 @@ export class FormClient {
         remoteAddress: this.ip,
         payload: form.toString(),
         headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader(), ...headers },
+      }),
+    );
+  }
+
+  /** Posts a multipart form (with an optional file), as a browser sends a form with a file input; `_csrf` as in `post`. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string | string[] | null> = {},
+    file?: { field: string; filename: string; contentType: string; bytes: Buffer },
+  ): Promise<LightMyRequestResponse> {
+    const given: Record<string, string | string[]> = {};
+    if (!('_csrf' in fields)) given._csrf = this.csrf;
+    for (const [name, value] of Object.entries(fields)) if (value !== null) given[name] = value;
+    const body = multipart(given, file);
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.ip,
+        payload: body.payload,
+        headers: { accept: 'text/html', ...body.headers, cookie: this.cookieHeader() },
       }),
     );
   }
