@@ -25,6 +25,8 @@ let key: string;
 let job: { id: number; uuid: string; questions: Record<'why' | 'years' | 'authorized' | 'office' | 'languages', number> };
 let plainJob: { id: number; uuid: string };
 let draftId: number;
+/** The value GET questions=true lists for an option of a question, by its label. */
+let listedValue: (questionId: number, label: string) => string;
 
 /** The routes built the way buildApp calls boardsRoutes, with the apply side's deps given. */
 function boardsApp(applyLimit?: { limit: number; windowSeconds: number }): FastifyInstance {
@@ -57,7 +59,11 @@ beforeAll(async () => {
   app = boardsApp();
   await app.ready();
   // The question ids as a board learns them: from GET …?questions=true.
-  const listed = (await app.inject({ url: `/v1/boards/dayone/jobs/${ids[0]}?questions=true` })).json() as { questions: Array<{ label: string; fields: Array<{ name: string }> }> };
+  const listed = (await app.inject({ url: `/v1/boards/dayone/jobs/${ids[0]}?questions=true` })).json() as { questions: Array<{ label: string; fields: Array<{ name: string; values: Array<{ value: number; label: string }> }> }> };
+  listedValue = (questionId, label) => {
+    const field = listed.questions.flatMap((q) => q.fields).find((f) => f.name.replace(/\[\]$/, '') === `question_${questionId}`)!;
+    return String(field.values.find((v) => v.label === label)!.value);
+  };
   const idOf = (label: string) => Number(/^question_(\d+)/.exec(listed.questions.find((q) => q.label === label)!.fields[0]!.name)![1]);
   const [storage, plain] = await Promise.all(ids.slice(0, 2).map((id) => findPublicJob({ db: database.db, id })));
   job = { id: ids[0]!, uuid: storage!.uuid, questions: { why: idOf('Why us?'), years: idOf('Years of Rust?'), authorized: idOf('Authorized to work in the US?'), office: idOf('Preferred office'), languages: idOf('Languages') } };
@@ -83,9 +89,9 @@ const greenhouseFields = (overrides: Record<string, string | string[]> = {}) => 
   location: 'Oslo, Norway',
   [`question_${job.questions.why}`]: 'Storage is fun',
   [`question_${job.questions.years}`]: '7',
-  [`question_${job.questions.authorized}`]: '1',
-  [`question_${job.questions.office}`]: '1',
-  [`question_${job.questions.languages}[]`]: ['0', '2'],
+  [`question_${job.questions.authorized}`]: listedValue(job.questions.authorized, 'Yes'),
+  [`question_${job.questions.office}`]: listedValue(job.questions.office, 'Vancouver'),
+  [`question_${job.questions.languages}[]`]: [listedValue(job.questions.languages, 'Rust'), listedValue(job.questions.languages, 'TypeScript')],
   ...overrides,
 });
 const pdf = (bytes = makePdf('Zoe builds storage engines')) => ({ field: 'resume', filename: 'resume.pdf', contentType: 'application/pdf', bytes });
@@ -155,6 +161,20 @@ describe(`applying through the Greenhouse-compatible API on ${testEngine}`, () =
   it('takes pasted resume text instead of a file', async () => {
     const res = await postGreenhouse(greenhouseFields({ resume_text: 'Ten years of storage engines.' }));
     expect(res.statusCode).toBe(200);
+  });
+
+  it('takes a URL-encoded form, and a multi-select as an array under the name without brackets', async () => {
+    const form = new URLSearchParams({ first_name: 'Linus', last_name: 'Torvalds', email: nextEmail(), resume_text: 'Kernels.', [`question_${job.questions.why}`]: 'Git', [`question_${job.questions.authorized}`]: '0' });
+    const res = await app.inject({ method: 'POST', url: `/v1/boards/dayone/jobs/${job.id}`, headers: { authorization: basic(key), 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+    expect(res.statusCode).toBe(200);
+    const json = await app.inject({
+      method: 'POST',
+      url: `/v1/boards/dayone/jobs/${job.id}`,
+      headers: { authorization: basic(key) },
+      payload: { first_name: 'Ken', last_name: 'Thompson', email: nextEmail(), resume_text: 'Unix.', [`question_${job.questions.why}`]: 'B', [`question_${job.questions.authorized}`]: 1, [`question_${job.questions.languages}`]: [0, 1] },
+    });
+    expect(json.statusCode).toBe(200);
+    expect((await answersOf((json.json() as { application_id: number }).application_id))[job.questions.languages]).toEqual(['Rust', 'Go']);
   });
 
   it('answers 401 with a Basic challenge without a key, with a wrong key, with the key as password, and with a revoked key, storing nothing', async () => {

@@ -115,7 +115,7 @@ async function submit(options: BoardApplyOptions, job: PublicJob, fields: Posted
   } catch (error) {
     if (error instanceof ValidationError) {
       const fields = error.fields.flatMap(rename);
-      throw new ValidationError(fields.length > 1 ? `There are ${fields.length} problems with the application.` : error.message, fields);
+      throw new ValidationError(fields.length === 1 ? fields[0]!.message : `There are ${fields.length} problems with the application.`, fields);
     }
     throw error;
   }
