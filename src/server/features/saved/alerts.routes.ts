@@ -30,8 +30,7 @@ function searchOf(query: unknown) {
 }
 
 /** Job alerts of the signed-in candidate, in the account scope (registered by savedJobsExtension). */
-export function alertsRoutes({ app, csrf, show, organization }: AccountScope, { db, search, content }: SavedJobsDeps): void {
-  const teamName = teamNameOf(content);
+export function alertsRoutes({ app, csrf, show, organization }: AccountScope, { db, search, teamName }: SavedJobsDeps): void {
 
   app.get<{ Querystring: { notice?: string } }>('/account/alerts', async (request, reply) => {
     const candidate = request.candidate;

@@ -268,9 +268,10 @@ export const DIGEST_SCHEDULES: Record<AlertFrequency, string> = { daily: '0 7 * 
 /**
  * Creates the digest queues and schedules their runs in pg-boss, and works them on this node.
  * pg-boss sends one job per scheduled time for all nodes together; a run missed while every
- * node was down is sent once when one starts.
+ * node was down is sent once when one starts. Answers a function that stops this node's workers.
  */
-export async function registerAlertWorkers(queue: Queue, deps: DigestDeps): Promise<void> {
+export async function registerAlertWorkers(queue: Queue, deps: DigestDeps): Promise<() => Promise<void>> {
+  const names: string[] = [];
   for (const frequency of ALERT_FREQUENCIES) {
     const name = `alerts.digest.${frequency}`;
     await queue.createQueue(name);
@@ -278,5 +279,10 @@ export async function registerAlertWorkers(queue: Queue, deps: DigestDeps): Prom
     await queue.work(name, { batchSize: 1 }, async () => {
       await sendAlertDigests({ ...deps, frequency, now: new Date() });
     });
+    names.push(name);
   }
+  /** Stops this node's digest workers; the schedules stay, for the other nodes. */
+  return async () => {
+    for (const name of names) await queue.offWork(name);
+  };
 }

@@ -1,9 +1,6 @@
-import type { ContentSnapshot } from '../../../shared/contracts/content.ts';
 import { saveJobPage, savedJobsPage, signInNeededPage } from '../../../web/saved/pages.tsx';
-import type { SiteContext } from '../../../web/ui/Document.tsx';
 import type { Db } from '../../db/client.ts';
 import type { AccountExtension, AccountScope } from '../accounts/accounts.routes.ts';
-import type { ContentService } from '../content/content.service.ts';
 import type { JobSearch } from '../jobs/search.service.ts';
 import { alertsRoutes } from './alerts.routes.ts';
 import { idParam, signedInPost, type Body } from './http.ts';
@@ -12,10 +9,10 @@ import { findJobToSave, listSavedJobs, saveJob, unsaveJob } from './saved.servic
 /** What saved jobs and job alerts need, wired by hand in buildApp. */
 export interface SavedJobsDeps {
   db: Db;
+  /** Counts the jobs a search matches today, on the page that creates its alert. */
   search: JobSearch;
-  publicUrl: string;
-  site: (snapshot: ContentSnapshot | undefined) => SiteContext;
-  content: ContentService;
+  /** A team's name by its slug, for searches in words (from the loaded content). */
+  teamName: (slug: string) => string | undefined;
 }
 
 const NOTICES: Record<string, string> = {
