@@ -118,7 +118,7 @@ describe(`retention on ${testEngine}`, () => {
       while ((await person(personId)).anonymizedAt === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect((await person(personId)).anonymizedAt).toBeInstanceOf(Date);
     } finally {
-      await queue?.stop({ graceful: false, wait: true });
+      await queue?.stop({ graceful: false });
     }
   });
 });
