@@ -9,7 +9,8 @@ import { testEngine } from '../../../../test/support/test-db.ts';
 import { candidateAccounts, jobAlerts } from '../../db/schema/index.ts';
 import { createJobs } from '../jobs/jobs.service.ts';
 import type { JobSearch } from '../jobs/search.service.ts';
-import { alertSearch, periodStart, sendAlertDigests, type AlertFrequency } from './alerts.service.ts';
+import { startQueue } from '../../queue.ts';
+import { alertSearch, periodStart, registerAlertWorkers, sendAlertDigests, type AlertFrequency } from './alerts.service.ts';
 
 let t: TestApp & { mail: RecordingMail; search: JobSearch };
 const HOUR = 3600 * 1000;
@@ -128,6 +129,27 @@ describe(`alert digests on ${testEngine}`, () => {
     await run('daily', at(-6 * HOUR));
     expect(digests(email)).toHaveLength(0);
   });
+});
+
+describe(`digest workers on ${testEngine}`, () => {
+  it('schedules daily and weekly runs at 07:00 UTC and sends digests when a run comes', async () => {
+    const queue = await startQueue(t.database);
+    try {
+      const stop = await registerAlertWorkers(queue, { db: t.database.db, mail: t.mail, search: t.search, publicUrl: t.config.publicUrl, secret: t.config.sessionSecret! });
+      const schedules = await queue.getSchedules();
+      expect(schedules.map((s) => [s.name, s.cron, s.timezone]).sort()).toEqual([
+        ['alerts.digest.daily', '0 7 * * *', 'UTC'],
+        ['alerts.digest.weekly', '0 7 * * 1', 'UTC'],
+      ]);
+      await createJobs({ db: t.database.db, inputs: [buildJob({ title: 'Wheelwright', postedAt: at(-2 * DAY) })] });
+      const { email } = await alert('q=wheelwright', 'daily', at(-3 * DAY));
+      await queue.send('alerts.digest.daily', {});
+      await expect.poll(() => digests(email).length, { timeout: 15_000, interval: 200 }).toBe(1);
+      await stop();
+    } finally {
+      await queue.stop({ graceful: false });
+    }
+  }, 30_000);
 });
 
 describe('the search an alert follows', () => {
