@@ -82,7 +82,7 @@ export function savedJobsPage({ organization, csrf, jobs, notice }: { organizati
                   {job.open ? <a href={jobPath(job)}>{job.title}</a> : <span>{job.title}</span>}{' '}
                   {job.open ? null : <strong>(closed: no longer taking applications)</strong>}{' '}
                   <span className="field__hint">Saved {longDate(job.savedAt)}</span>{' '}
-                  <button type="submit" className="button button--ghost">
+                  <button type="submit" className="button button--solid">
                     Unsave<span className="visually-hidden"> {job.title}</span>
                   </button>
                 </form>
@@ -194,7 +194,7 @@ export function alertsPage({ organization, csrf, alerts, notice }: { organizatio
                   <CsrfField token={csrf} />
                   <a href={`/jobs${alert.query ? `?${alert.query}` : ''}`}>{alert.description}</a>{' '}
                   <span className="field__hint">{HOW_OFTEN[alert.frequency]}</span>{' '}
-                  <button type="submit" className="button button--ghost">
+                  <button type="submit" className="button button--solid">
                     Delete<span className="visually-hidden"> the alert “{alert.description}”</span>
                   </button>
                 </form>
