@@ -65,7 +65,7 @@ export interface AccountsRoutesDeps {
   limits?: AccountLimits;
   /** Other features' signed-in pages, registered inside the same scope (session, cookies, form parser). */
   extensions?: AccountExtension[];
-  /** Where resumes are kept; by default the same folder buildApp gives the apply form (DATA_DIR/files). */
+  /** Where resumes are kept; by default the apply routes' store (`app.resumeFiles`), else DATA_DIR/files. */
   files?: FileStore;
 }
 
@@ -365,7 +365,8 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, cs
     return reply.redirect('/account/sign-in?signed-out=everywhere', 303);
   });
 
-  const files = deps.files ?? folderFileStore(join(config.dataDir, 'files'));
+  // The plugin loads when the app becomes ready, after applicationsRoutes has shared its store.
+  const files = deps.files ?? (app.hasDecorator('resumeFiles') ? app.resumeFiles : folderFileStore(join(config.dataDir, 'files')));
   for (const extend of [candidateRoutes({ db, files }), ...(deps.extensions ?? [])]) await extend({ app, csrf, show, organization });
 
   /** Signing in again replaces the session this browser had, so an old token cannot linger. */

@@ -36,6 +36,13 @@ export interface ApplicationsDeps {
 
 const NO_STORE = 'no-store';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Where resumes are kept: the store buildApp gives the apply routes, shared with the account's resume pages. */
+    resumeFiles: FileStore;
+  }
+}
+
 /**
  * Applying to a job, with or without an account, the confirmation page and link, and the
  * privacy notice. A signed-in candidate (the session is read in the apply scope only) gets the
@@ -46,6 +53,8 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
   const { db, content, publicUrl } = deps;
   const applyLimit = deps.applyLimit ?? { limit: 30, windowSeconds: 3600 };
   const csrf = app.hasDecorator('candidateCsrf') ? app.candidateCsrf : null;
+  // The account's resume pages keep files in the same store (see accountsRoutes).
+  if (!app.hasDecorator('resumeFiles')) app.decorate('resumeFiles', deps.files);
   const secure = publicUrl.startsWith('https:');
 
   const snapshot = (): ContentSnapshot => {
