@@ -52,7 +52,7 @@ describe('applying for a job', () => {
   it('goes from search to a sent application with a PDF, then confirms it from the emailed link', async () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/jobs?q=payments`);
-    await page.getByRole('link', { name: 'Payments Data Engineer' }).click();
+    await page.getByRole('link', { name: 'Payments Data Engineer', exact: true }).click();
     await page.getByRole('link', { name: 'Apply for this job' }).click();
     await expect.poll(() => page.url()).toMatch(/\/apply$/);
 
@@ -80,7 +80,7 @@ describe('applying for a job', () => {
     const context = await noScriptContext(browser);
     const page = await context.newPage();
     await page.goto(`${site.url}/jobs?q=payments`);
-    await page.getByRole('link', { name: 'Payments Data Engineer' }).click();
+    await page.getByRole('link', { name: 'Payments Data Engineer', exact: true }).click();
     await page.getByRole('link', { name: 'Apply for this job' }).click();
     await fillAndSend(page, 'nojs@example.test', { checkA11y: false });
     await expect.poll(() => page.url()).toMatch(/\/apply\/received$/);

@@ -1,10 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { folderFileStore } from '../src/server/files/file-store.ts';
-import { privacyExtension, type PrivacyDeps } from '../src/server/features/privacy/privacy.routes.ts';
 import { RecordingMail } from '../test/support/recording-mail.ts';
 import { testApp, type TestApp } from '../test/support/test-app.ts';
 import { artifacts, expectAccessible, launchBrowser } from './support/journey.ts';
@@ -14,14 +11,12 @@ let site: TestApp & { url: string };
 const mail = new RecordingMail();
 
 beforeAll(async () => {
-  const deps = {} as PrivacyDeps;
   const [launched, t] = await Promise.all([
     launchBrowser(),
     // Plain http on loopback, as a developer runs it: the cookies go without Secure.
     testApp({
       env: { PUBLIC_URL: 'http://127.0.0.1' },
-      deps: { mail, accountExtensions: [privacyExtension(deps)] },
-      routes: (_app, { config, database }) => Object.assign(deps, { db: database.db, files: folderFileStore(join(config.dataDir, 'files')), publicUrl: config.publicUrl }),
+      deps: { mail },
     }),
   ]);
   browser = launched;

@@ -234,7 +234,12 @@ describe('dayone serve', () => {
     while (!output.includes('Day One is running at') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(output).toContain(`Day One is running at http://localhost:${port}`);
     expect(output).toContain('10 teams, 14 principles');
-    if (testEngine === 'pglite') expect(output).toContain('"jobs":200,"seed":1,"msg":"added demo jobs to an empty database');
+    if (testEngine === 'pglite') {
+      // pino writes its lines asynchronously: wait for the line rather than assume it came first.
+      const demo = '"jobs":200,"seed":1,"msg":"added demo jobs to an empty database';
+      while (!output.includes(demo) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(output).toContain(demo);
+    }
 
     const inFlight = fetch(`http://127.0.0.1:${port}/principles`);
     await new Promise((r) => setTimeout(r, 5));

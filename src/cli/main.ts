@@ -7,6 +7,8 @@ import { ContentPackError, createContentService } from '../server/features/conte
 import { exportJobs, importJobs, seedDemoJobs, JobFileError, JobImportRefusedError, type TransferFormat } from '../server/features/jobs/jobs.transfer.ts';
 import { startServer, stopOnSignals } from '../server/main.ts';
 import { createMailService } from '../server/features/mail/mail.service.ts';
+import { apikeyCommand } from './apikey.ts';
+import { retentionCommand, RETENTION_USAGE } from './retention.ts';
 
 /** Where the CLI reads its settings and writes its words; tests pass their own. */
 export interface CliIo {
@@ -34,6 +36,9 @@ Commands:
                         FILE or to standard output; \`dayone import\` reads it back
   outbox [--limit N]    Show the newest N emails the app sent or keeps in its outbox (default 10),
                         e.g. to open a confirmation link in a demo without SMTP
+${RETENTION_USAGE}
+  apikey create --name NAME | list | revoke ID
+                        Keys for the job-board apply APIs (a key is shown once, stored hashed)
   help                  Show this help
 
 Settings come from environment variables; see README.md ("Configuration").
@@ -49,6 +54,9 @@ class UsageError extends Error {}
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number | 'running'> {
   try {
+    // apikey has options of its own; it parses them itself.
+    if (argv[0] === 'apikey') return await apikeyCommand(loadConfig(io.env), argv.slice(1), io);
+    if (argv[0] === 'retention') return await retentionCommand(() => loadConfig(io.env), argv.slice(1), io);
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,

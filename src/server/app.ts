@@ -14,6 +14,8 @@ import { apiRoutes } from './features/api/api.routes.ts';
 import { accountsRoutes, type AccountExtension } from './features/accounts/accounts.routes.ts';
 import { applicationsRoutes } from './features/applications/applications.routes.ts';
 import { boardsRoutes } from './features/boards/boards.routes.ts';
+import { privacyExtension } from './features/privacy/privacy.routes.ts';
+import { registerRetentionWorker } from './features/privacy/retention.ts';
 import { folderFileStore } from './files/file-store.ts';
 import { careersRoutes } from './features/careers/careers.routes.ts';
 import { createContentService, type ContentService } from './features/content/content.service.ts';
@@ -144,19 +146,24 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   jobsRoutes(app, { db: database.db, content, search, site, publicUrl: config.publicUrl, searchScript: assets.searchScript });
   apiRoutes(app, { db: database.db, search, content, publicUrl: config.publicUrl, site });
   feedsRoutes(app, { db: database.db, config, ...(sitemapUrlLimit ? { sitemapUrlLimit } : {}) });
-  boardsRoutes(app, { db: database.db, config });
+  const files = folderFileStore(join(config.dataDir, 'files'));
+  boardsRoutes(app, { db: database.db, config, mail, files });
   accountsRoutes(app, {
     db: database.db,
     config,
     mail,
     site,
     content,
-    extensions: [...(overrides.accountExtensions ?? [])],
+    extensions: [privacyExtension({ db: database.db, files, publicUrl: config.publicUrl, log: app.log }), ...(overrides.accountExtensions ?? [])],
     ...(overrides.accountLimits ? { limits: overrides.accountLimits } : {}),
   });
+  if (queue) {
+    await registerRetentionWorker(queue, { db: database.db, files, days: config.retentionDays, log: app.log });
+    app.addHook('onClose', () => queue.offWork('privacy-retention'));
+  }
   applicationsRoutes(app, {
     db: database.db,
-    files: folderFileStore(join(config.dataDir, 'files')),
+    files,
     mail,
     content,
     publicUrl: config.publicUrl,

@@ -97,7 +97,8 @@ describe(`a server killed during a burst of applications, on ${testEngine}`, () 
         expect(row.storage_key).not.toBeNull();
         expect(existsSync(join(filesDir, row.storage_key!.slice(0, 2), row.storage_key!))).toBe(true);
       }
-      const stored = (await Promise.all((await readdir(filesDir).catch(() => [])).map((b) => readdir(join(filesDir, b))))).flat();
+      const buckets = (await readdir(filesDir).catch(() => [] as string[])).filter((b) => /^[0-9a-f]{2}$/.test(b));
+      const stored = (await Promise.all(buckets.map((b) => readdir(join(filesDir, b))))).flat();
       expect(stored.sort()).toEqual(rows.map((r) => r.storage_key!).sort());
       const halves = ((await database.db.execute(sql`
         select (select count(*)::int from resumes r where not exists (select 1 from applications a where a.resume_id = r.id)) as lonely_resumes,

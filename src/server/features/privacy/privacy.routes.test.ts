@@ -24,9 +24,7 @@ import {
   savedJobs,
   sessions,
 } from '../../db/schema/index.ts';
-import { folderFileStore } from '../../files/file-store.ts';
 import { createJobs } from '../jobs/jobs.service.ts';
-import { privacyExtension, type PrivacyDeps } from './privacy.routes.ts';
 import type { PersonalData } from './privacy.service.ts';
 
 let t: TestApp;
@@ -40,13 +38,11 @@ const PASSWORD = 'correct horse battery staple';
 
 beforeAll(async () => {
   mail = new RecordingMail();
-  // The extension is built before the database exists; its deps are filled in before the app is ready.
-  const deps = {} as PrivacyDeps;
+  // buildApp wires the privacy pages; the test reads the same files folder the app uses.
   t = await testApp({
-    deps: { mail, accountExtensions: [privacyExtension(deps)] },
-    routes: (_app, { config, database }) => {
+    deps: { mail },
+    routes: (_app, { config }) => {
       filesDir = join(config.dataDir, 'files');
-      Object.assign(deps, { db: database.db, files: folderFileStore(filesDir), publicUrl: config.publicUrl });
     },
   });
   const { ids } = await createJobs({
