@@ -44,7 +44,7 @@ describe('finding a job', () => {
     expect(await page.locator('.result mark').first().textContent()).toBe('Engineer');
     await expectAccessible(page);
 
-    await page.getByRole('link', { name: 'Remote Support Engineer' }).click();
+    await page.getByRole('link', { name: 'Remote Support Engineer', exact: true }).click();
     await expect.poll(() => page.url()).toMatch(/\/jobs\/\d+\/remote-support-engineer$/);
     const postings = await page.locator('script[type="application/ld+json"]').allTextContents();
     expect(postings).toHaveLength(1);
@@ -108,7 +108,7 @@ describe('finding a job', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => page.url()).toContain('workplace=hybrid');
     expect(await page.locator('.result').count()).toBe(1);
-    await page.getByRole('link', { name: 'Financial Analyst' }).click();
+    await page.getByRole('link', { name: 'Financial Analyst', exact: true }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Financial Analyst');
     await context.close();
   });
