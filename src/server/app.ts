@@ -17,6 +17,7 @@ import { boardsRoutes } from './features/boards/boards.routes.ts';
 import { privacyExtension } from './features/privacy/privacy.routes.ts';
 import { registerRetentionWorker } from './features/privacy/retention.ts';
 import { folderFileStore } from './files/file-store.ts';
+import { s3FileStore } from './files/s3-file-store.ts';
 import { careersRoutes } from './features/careers/careers.routes.ts';
 import { createContentService, type ContentService } from './features/content/content.service.ts';
 import { feedsRoutes } from './features/feeds/feeds.routes.ts';
@@ -146,7 +147,7 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   jobsRoutes(app, { db: database.db, content, search, site, publicUrl: config.publicUrl, searchScript: assets.searchScript });
   apiRoutes(app, { db: database.db, search, content, publicUrl: config.publicUrl, site });
   feedsRoutes(app, { db: database.db, config, ...(sitemapUrlLimit ? { sitemapUrlLimit } : {}) });
-  const files = folderFileStore(join(config.dataDir, 'files'));
+  const files = config.s3 ? s3FileStore(config.s3) : folderFileStore(join(config.dataDir, 'files'));
   boardsRoutes(app, { db: database.db, config, mail, files });
   accountsRoutes(app, {
     db: database.db,

@@ -89,3 +89,15 @@ describe('withSessionSecret', () => {
     expect((await withSessionSecret(config)).sessionSecret).toBe('s'.repeat(32));
   });
 });
+
+describe('S3 settings', () => {
+  it('turn on S3 storage with a bucket and keys', () => {
+    const config = loadConfig({ S3_BUCKET: 'resumes', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
+    expect(config.s3).toEqual({ endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', bucket: 'resumes', accessKeyId: 'k', secretAccessKey: 's', forcePathStyle: true });
+    expect(loadConfig({}).s3).toBeUndefined();
+  });
+
+  it('refuse a bucket without keys, naming the variable', () => {
+    expect(() => loadConfig({ S3_BUCKET: 'resumes' })).toThrow('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_BUCKET is set');
+  });
+});

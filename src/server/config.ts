@@ -39,6 +39,10 @@ export interface Config {
   readonly contentRefreshMs: number;
   /** Days after a person's last application closed before retention erases them (unless kept; see docs/privacy.md). */
   readonly retentionDays: number;
+  /** An S3-compatible bucket for resumes; when absent they are kept in DATA_DIR/files. */
+  readonly s3:
+    | { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean }
+    | undefined;
 }
 
 const url = (protocols: string[]) =>
@@ -76,6 +80,14 @@ const envSchema = z.object({
   // Names this site in the job-board APIs: /v1/boards/<token>/… and /v0/postings/<token>.
   BOARD_TOKEN: optional(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and hyphens')).default('dayone'),
   // Days after the last application closed before a person's data is erased; at least 30.
+  // S3-compatible storage for resumes: the bucket turns it on; the endpoint is needed for anything but AWS.
+  S3_BUCKET: optional(z.string().trim().min(3).max(63)),
+  S3_ENDPOINT: optional(url(['http:', 'https:'])),
+  S3_REGION: optional(z.string().trim().min(1)).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optional(z.string().trim().min(1)),
+  S3_SECRET_ACCESS_KEY: optional(z.string().min(1)),
+  // true for MinIO and most self-hosted servers (bucket in the path); false for virtual-host style.
+  S3_FORCE_PATH_STYLE: optional(z.enum(['true', 'false'])).default('true'),
   RETENTION_DAYS: optional(z.coerce.number().int().min(30, 'must be a whole number of at least 30')).default(365),
   // One of fatal, error, warn, info, debug, trace, silent.
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
@@ -100,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SESSION_SECRET is required when DATABASE_URL is set, so that every node signs sessions alike',
     );
   }
+  if (e.S3_BUCKET && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID', 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_BUCKET is set');
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -113,6 +128,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     boardToken: e.BOARD_TOKEN,
     contentRefreshMs: 5_000,
     retentionDays: e.RETENTION_DAYS,
+    s3: e.S3_BUCKET
+      ? {
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          bucket: e.S3_BUCKET,
+          accessKeyId: e.S3_ACCESS_KEY_ID!,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+        }
+      : undefined,
   });
 }
 

@@ -31,7 +31,7 @@ export async function startServer(baseConfig: Config): Promise<Server> {
   try {
     await database.migrate();
     // PGlite is this process's alone, so nothing else can be mid-upload: sweep every orphan.
-    const orphans = await sweepOrphanFiles({ db: database.db, dir: join(config.dataDir, 'files'), olderThanMs: database.engine === 'pglite' ? 0 : 15 * 60_000 });
+    const orphans = config.s3 ? 0 : await sweepOrphanFiles({ db: database.db, dir: join(config.dataDir, 'files'), olderThanMs: database.engine === 'pglite' ? 0 : 15 * 60_000 });
     queue = await startQueue(database);
     app = await buildApp({ config, database, queue });
     if (orphans > 0) app.log.info({ files: orphans }, 'removed stored files that no record refers to');

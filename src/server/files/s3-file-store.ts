@@ -3,8 +3,8 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import type { FileStore } from './file-store.ts';
 
 export interface S3Settings {
-  /** e.g. https://s3.eu-west-1.amazonaws.com, or a MinIO/R2/s3rver address. */
-  endpoint: string;
+  /** e.g. a MinIO, R2 or s3rver address; undefined for AWS itself. */
+  endpoint: string | undefined;
   region: string;
   bucket: string;
   accessKeyId: string;
@@ -19,7 +19,7 @@ export interface S3Settings {
  */
 export function s3FileStore(settings: S3Settings): FileStore {
   const client = new S3Client({
-    endpoint: settings.endpoint,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
     credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
