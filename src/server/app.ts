@@ -15,6 +15,9 @@ import { accountsRoutes, type AccountExtension } from './features/accounts/accou
 import { applicationsRoutes } from './features/applications/applications.routes.ts';
 import { boardsRoutes } from './features/boards/boards.routes.ts';
 import { privacyExtension } from './features/privacy/privacy.routes.ts';
+import { savedJobsExtension } from './features/saved/saved.routes.ts';
+import { alertsPublicRoutes } from './features/saved/alerts.routes.ts';
+import { registerAlertWorkers } from './features/saved/alerts.service.ts';
 import { registerRetentionWorker } from './features/privacy/retention.ts';
 import { folderFileStore } from './files/file-store.ts';
 import { s3FileStore } from './files/s3-file-store.ts';
@@ -136,11 +139,8 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     stylesheet: assets.stylesheet,
   });
 
-  const search = createJobSearch({
-    db: database.db,
-    publicUrl: config.publicUrl,
-    teamName: (slug) => content.current()?.teams.find((t) => t.slug === slug)?.name,
-  });
+  const teamName = (slug: string) => content.current()?.teams.find((t) => t.slug === slug)?.name;
+  const search = createJobSearch({ db: database.db, publicUrl: config.publicUrl, teamName });
 
   healthRoutes(app, { database });
   careersRoutes(app, { content, site, publicUrl: config.publicUrl });
@@ -155,10 +155,25 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     mail,
     site,
     content,
-    extensions: [privacyExtension({ db: database.db, files, publicUrl: config.publicUrl, log: app.log }), ...(overrides.accountExtensions ?? [])],
+    extensions: [
+      privacyExtension({ db: database.db, files, publicUrl: config.publicUrl, log: app.log }),
+      savedJobsExtension({ db: database.db, search, teamName }),
+      ...(overrides.accountExtensions ?? []),
+    ],
     ...(overrides.accountLimits ? { limits: overrides.accountLimits } : {}),
   });
+  alertsPublicRoutes(app, { db: database.db, config, site, content });
   if (queue) {
+    const stopDigests = await registerAlertWorkers(queue, {
+      db: database.db,
+      mail,
+      search,
+      publicUrl: config.publicUrl,
+      secret: config.sessionSecret!,
+      organization: () => content.current()?.organization ?? 'Day One',
+      teamName,
+    });
+    app.addHook('onClose', stopDigests);
     await registerRetentionWorker(queue, { db: database.db, files, days: config.retentionDays, log: app.log });
     app.addHook('onClose', () => queue.offWork('privacy-retention'));
   }
