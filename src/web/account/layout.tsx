@@ -24,7 +24,7 @@ export function accountPage({
   return {
     meta: { title: refused ? `Error: ${title}` : title, description: `${title} at ${organization} Careers.`, path, noindex: true },
     body: (
-      <Layout organization={organization} section="none">
+      <Layout organization={organization} section="account">
         <div className="container">
           <div className="section--narrow account">
             {state ? <ErrorSummary errors={state.errors} /> : null}

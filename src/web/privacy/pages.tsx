@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import type { FormError } from '../../shared/contracts/account.ts';
-import { CsrfField, ErrorSummary, Field, Submit } from '../account/forms.tsx';
+import { CsrfField, Field, Submit } from '../account/forms.tsx';
+import { accountPage } from '../account/layout.tsx';
 import type { Page } from '../careers/pages.tsx';
-import { Layout } from '../ui/Layout.tsx';
 
 /** The word a person types to confirm that their account and data should be deleted. */
 export const CONFIRM_WORD = 'DELETE';
@@ -15,40 +15,10 @@ export interface ConfirmState {
 
 const EMPTY: ConfirmState = { values: {}, errors: [] };
 
-/** Privacy pages are personal: never indexed, titled "Error: …" when a form was refused. */
-function privacyPage({
-  organization,
-  title,
-  path,
-  state,
-  lead,
-  children,
-}: {
-  organization: string;
-  title: string;
-  path: string;
-  state?: ConfirmState;
-  lead?: ReactNode;
-  children: ReactNode;
-}): Page {
-  const refused = (state?.errors.length ?? 0) > 0;
-  return {
-    meta: { title: refused ? `Error: ${title}` : title, description: `${title} at ${organization} Careers.`, path, noindex: true },
-    body: (
-      <Layout organization={organization} section="account">
-        <div className="container">
-          <div className="section--narrow account">
-            {state ? <ErrorSummary errors={state.errors} /> : null}
-            <header className="page-head page-head--compact">
-              <h1>{title}</h1>
-              {lead ? <p className="page-head__lead">{lead}</p> : null}
-            </header>
-            {children}
-          </div>
-        </div>
-      </Layout>
-    ),
-  };
+/** Privacy pages are account pages (never indexed, "Error: …" titles when refused). */
+function privacyPage(options: { organization: string; title: string; path: string; state?: ConfirmState; lead?: ReactNode; children: ReactNode }): Page {
+  const { state, ...rest } = options;
+  return accountPage({ ...rest, ...(state ? { state: { values: {}, errors: state.errors } } : {}) });
 }
 
 /** /account/data: download everything, or delete the account and data. */
