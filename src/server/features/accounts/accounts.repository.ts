@@ -65,6 +65,11 @@ export async function updatePassword(tx: Db, personId: number, passwordHash: str
   await tx.update(candidateAccounts).set({ passwordHash }).where(eq(candidateAccounts.personId, personId));
 }
 
+/** Forgets a password chosen before the address was proven, so only the mailbox owner can set one. */
+export async function clearPassword(tx: Db, personId: number): Promise<void> {
+  await tx.update(candidateAccounts).set({ passwordHash: null }).where(eq(candidateAccounts.personId, personId));
+}
+
 /** Marks the address verified; true when it was not verified before. */
 export async function markEmailVerified(tx: Db, personId: number): Promise<boolean> {
   const rows = await tx

@@ -52,7 +52,7 @@ import {
 } from './accounts.service.ts';
 import { createCsrf, CSRF_FIELD, type Csrf } from './csrf.ts';
 import { DEFAULT_LIMITS, emailKey, hitRateLimits, ipKey, type AccountLimits, type Counter, type Rule } from './rate-limit.ts';
-import { clearSessionCookie, readCandidateSession, setSessionCookie } from './sessions.ts';
+import { clearSessionCookie, cookieOptions, readCandidateSession, setSessionCookie, SIGN_UP_COOKIE, signUpProof } from './sessions.ts';
 
 /** What the account routes need, wired by hand in buildApp. */
 export interface AccountsRoutesDeps {
@@ -187,6 +187,9 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, cs
       if (error instanceof AppError && error.fields.length) return refuse(reply, error.status, build, typedEmail(body), error.fields);
       throw error;
     }
+    // Whatever the outcome (the answer never says whether the address was known), this browser
+    // remembers the address it signed up with: confirming from here keeps the chosen password.
+    void reply.setCookie(SIGN_UP_COOKIE, signUpProof(config.sessionSecret!, input.data.email), cookieOptions(secure, 86_400));
     return reply.redirect('/account/email-sent?reason=sign-up', 303);
   });
 
@@ -208,7 +211,10 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, cs
     const body = (request.body ?? {}) as Body;
     csrf.verify(request, body[CSRF_FIELD], { signedIn: false });
     const token = typeof body.token === 'string' ? body.token : '';
-    const session = await usingLink(reply, 'verify', () => verifyEmail({ db, token, userAgent: userAgent(request) }));
+    const session = await usingLink(reply, 'verify', () =>
+      verifyEmail({ db, token, userAgent: userAgent(request), signUpCookie: request.cookies[SIGN_UP_COOKIE], secret: config.sessionSecret! }),
+    );
+    if (session) void reply.clearCookie(SIGN_UP_COOKIE, { path: '/' });
     return session ? signedIn(reply, session, '/account?notice=verified') : reply;
   });
 

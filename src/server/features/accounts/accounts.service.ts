@@ -1,10 +1,13 @@
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import argon2 from 'argon2';
 import type { Db } from '../../db/client.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import type { Mail } from '../mail/mail.types.ts';
+import { signUpProof } from './sessions.ts';
 import { accountExistsMail, resetPasswordMail, signInLinkMail, verifyEmailMail } from './accounts.emails.ts';
 import {
+  clearPassword,
   consumeToken,
   deleteSession,
   deleteSessionsOf,
@@ -127,7 +130,7 @@ export async function signUp(deps: AccountsDeps & { email: string; password: str
     }
     const existing = await findPersonById(tx, person.personId);
     const verified = existing?.account?.emailVerifiedAt != null;
-    return { kind: 'exists' as const, email: existing?.email ?? email, token: verified ? undefined : await issueToken(tx, person.personId, 'verify_email') };
+    return { kind: 'exists' as const, email: existing?.email ?? email, verified };
   });
   if (outcome.kind === 'created') {
     await deps.mail.send(verifyEmailMail({ to: email, url: link(deps, '/account/verify?token=', outcome.token), organization: deps.organization }));
@@ -137,7 +140,9 @@ export async function signUp(deps: AccountsDeps & { email: string; password: str
         to: outcome.email,
         organization: deps.organization,
         publicUrl: deps.publicUrl,
-        verifyUrl: outcome.token ? link(deps, '/account/verify?token=', outcome.token) : undefined,
+        // Never a confirm link here: confirming would hand the address to whoever chose the
+        // account's password. The owner takes it over with a reset instead.
+        verifyUrl: undefined,
       }),
     );
   }
@@ -158,12 +163,31 @@ export async function isLinkUsable(deps: { db: Db; token: string; purpose: Token
   return (await findUsableToken(deps.db, hashToken(deps.token), deps.purpose)) !== undefined;
 }
 
-/** Confirms the address from the emailed link and signs the person in, since the link proves the mailbox is theirs. */
-export async function verifyEmail(deps: { db: Db; token: string; userAgent: string | null }): Promise<SignedIn> {
+/**
+ * The first proof that the mailbox belongs to the person. Anyone can open an account with an
+ * address that is not theirs and choose its password; once the owner proves the mailbox, that
+ * stranger must lose every way in. So every session ends, and a password chosen before the
+ * proof is kept only when the proof comes from the very browser that chose it.
+ */
+async function firstProofOfMailbox(tx: Db, personId: number, provedInSignUpBrowser: boolean, via: string): Promise<void> {
+  await deleteSessionsOf(tx, personId);
+  if (!provedInSignUpBrowser) await clearPassword(tx, personId);
+  await insertAudit(tx, { action: 'email.verified', personId, actor: 'candidate', after: { via, passwordKept: provedInSignUpBrowser } });
+}
+
+/**
+ * Confirms the address from the emailed link and signs the person in, since the link proves the
+ * mailbox is theirs. `signUpCookie` is what this browser kept from signing up (see signUpProof).
+ */
+export async function verifyEmail(deps: { db: Db; token: string; userAgent: string | null; signUpCookie?: string | undefined; secret: string }): Promise<SignedIn> {
   return deps.db.transaction(async (tx) => {
     const personId = await consumeToken(tx, hashToken(deps.token), 'verify_email');
     if (personId === undefined) throw new InvalidLinkError();
-    if (await markEmailVerified(tx, personId)) await insertAudit(tx, { action: 'email.verified', personId, actor: 'candidate' });
+    if (await markEmailVerified(tx, personId)) {
+      const person = await findPersonById(tx, personId);
+      const sameBrowser = Boolean(person && deps.signUpCookie && safeEqual(deps.signUpCookie, signUpProof(deps.secret, person.email)));
+      await firstProofOfMailbox(tx, personId, sameBrowser, 'verify_email');
+    }
     return { personId, sessionToken: await startSession(tx, personId, 'verify_email', deps.userAgent) };
   });
 }
@@ -203,7 +227,8 @@ export async function signInWithLink(deps: { db: Db; token: string; userAgent: s
     if (await insertAccountIfAbsent(tx, { personId, passwordHash: null, emailVerifiedAt: new Date() })) {
       await insertAudit(tx, { action: 'account.created', personId, actor: 'candidate', after: { method: 'link' } });
     } else if (await markEmailVerified(tx, personId)) {
-      await insertAudit(tx, { action: 'email.verified', personId, actor: 'candidate', after: { via: 'sign_in_link' } });
+      // Whoever chose the password never proved the mailbox; the link's owner did.
+      await firstProofOfMailbox(tx, personId, false, 'sign_in_link');
     }
     return { personId, sessionToken: await startSession(tx, personId, 'link', deps.userAgent) };
   });
@@ -262,4 +287,10 @@ export async function signOutEverywhere(deps: { db: Db; personId: number }): Pro
     await insertAudit(tx, { action: 'session.revoked_all', personId: deps.personId, actor: 'candidate', after: { sessions: revoked } });
     return revoked;
   });
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

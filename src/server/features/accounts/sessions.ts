@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { findSession, slideSession } from './accounts.repository.ts';
@@ -74,4 +74,12 @@ export function readCandidateSession({ db, secure }: { db: Db; secure: boolean }
       setSessionCookie(reply, token, secure);
     }
   };
+}
+
+/** The cookie that remembers which address this browser signed up with, until the address is confirmed. */
+export const SIGN_UP_COOKIE = 'dayone_signup';
+
+/** What the sign-up cookie holds for an address: an HMAC, so it reveals nothing and cannot be forged. */
+export function signUpProof(secret: string, email: string): string {
+  return createHmac('sha256', secret).update(`sign-up\u0000${email.trim().toLowerCase()}`).digest('base64url');
 }
