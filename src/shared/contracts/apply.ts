@@ -61,6 +61,8 @@ export function checkAnswer(
   const values = (raw ?? []).map((v) => v.trim()).filter(Boolean);
   if (values.length === 0) return question.required ? { error: `Answer “${question.label}”` } : { value: null };
   const one = values[0]!;
+  // eslint-disable-next-line no-control-regex -- refusing control characters (a NUL cannot be stored) is the point
+  if (values.some((v) => /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v))) return { error: 'This answer has characters we cannot keep' };
   switch (question.kind) {
     case 'short_text':
       return one.length > 500 ? { error: 'Keep this answer under 500 characters' } : { value: one };

@@ -34,7 +34,7 @@ function When({ at }: { at: Date }) {
 
 const STEP: Record<'received' | 'confirmed' | 'withdrawn', string> = {
   received: 'We received your application',
-  confirmed: 'You confirmed it was you who applied',
+  confirmed: 'You confirmed your application',
   withdrawn: 'You withdrew your application',
 };
 

@@ -51,7 +51,7 @@ describe(`an account opened by a stranger with someone else's address, on ${test
     const link = t.mail.linkPath(victim, 'sign_in_link');
     await owner.get(link);
     expect((await owner.post(link)).statusCode).toBe(303);
-    expect((await owner.get('/account')).body).toContain('Platform Engineer');
+    expect((await owner.get('/account')).statusCode).toBe(200);
     await strangerLockedOut(stranger, victim);
   });
 
@@ -85,5 +85,31 @@ describe(`an account opened by a stranger with someone else's address, on ${test
     expect((await browser.post('/account/verify', { token: tokenOf(link) })).statusCode).toBe(303);
     const later = new FormClient(t.app);
     expect((await later.submit('/account/sign-in', { email, password: 'honest password 123' })).statusCode).toBe(303);
+  });
+});
+
+describe(`a stranger applying with a confirmed candidate's address, on ${testEngine}`, () => {
+  it('cannot rewrite their profile, nor plant an application or a resume in their account', async () => {
+    const email = `owner-${randomUUID().slice(0, 6)}@example.com`;
+    const owner = new FormClient(t.app);
+    await owner.submit('/account/sign-up', { email, password: 'owner password 4567' });
+    const link = t.mail.linkPath(email, 'verify_email');
+    await owner.get(link);
+    await owner.post('/account/verify', { token: tokenOf(link) });
+    await owner.submit('/account/profile', { name: 'Real Owner', phone: '', location: '', linkedin: '', github: '', portfolio: '' });
+
+    const stranger = new FormClient(t.app);
+    const res = await stranger.postMultipart(apply, { idempotencyKey: randomUUID(), name: 'Mallory Fake', email, linkedin: 'https://evil.example/x', consentProcessing: 'yes' }, {
+      field: 'resume',
+      filename: 'planted.pdf',
+      contentType: 'application/pdf',
+      bytes: makePdf('Planted'),
+    });
+    expect(res.statusCode).toBe(303);
+    const profile = await owner.get('/account/profile');
+    expect(profile.body).not.toContain('Mallory Fake');
+    expect(profile.body).not.toContain('evil.example');
+    expect(profile.body).not.toContain('planted.pdf');
+    expect((await owner.get('/account')).body).not.toContain('Platform Engineer');
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, isNotNull, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { applicationAnswers, applicationEvents, applications, auditEvents, authTokens, jobs, people, resumes } from '../../db/schema/index.ts';
 
@@ -12,7 +12,11 @@ export async function findApplicationByKey(db: Db, idempotencyKey: string) {
   return rows[0];
 }
 
-/** The person with this email (any letter case), created or brought up to date with what they just gave. */
+/**
+ * The person with this email (any letter case), created or brought up to date with what they
+ * just gave — unless they have a confirmed account: then only they change their profile, so a
+ * stranger who types their address cannot rewrite it.
+ */
 export async function upsertPerson(
   tx: Db,
   person: { email: string; name: string; phone: string | null; location: string | null; links: Array<{ label: string; url: string }> },
@@ -21,10 +25,10 @@ export async function upsertPerson(
     insert into ${people} (email, name, phone, location, links)
     values (${person.email}, ${person.name}, ${person.phone}, ${person.location}, ${JSON.stringify(person.links)}::jsonb)
     on conflict (lower(email)) do update set
-      name = excluded.name,
-      phone = coalesce(excluded.phone, ${people.phone}),
-      location = coalesce(excluded.location, ${people.location}),
-      links = case when excluded.links = '[]'::jsonb then ${people.links} else excluded.links end,
+      name = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) then ${people.name} else excluded.name end,
+      phone = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) then ${people.phone} else coalesce(excluded.phone, ${people.phone}) end,
+      location = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) then ${people.location} else coalesce(excluded.location, ${people.location}) end,
+      links = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) or excluded.links = '[]'::jsonb then ${people.links} else excluded.links end,
       updated_at = now()
     returning id`)) as unknown as { rows: Array<{ id: number }> };
   return result.rows[0]!.id;
@@ -106,7 +110,8 @@ export async function listApplicationsOfPerson(db: Db, personId: number) {
     .select({ id: applications.id, jobId: jobs.id, jobSlug: jobs.slug, jobTitle: jobs.title, stage: applications.stage, createdAt: applications.createdAt })
     .from(applications)
     .innerJoin(jobs, eq(jobs.id, applications.jobId))
-    .where(eq(applications.personId, personId))
+    // Only applications the person confirmed (by link, or by applying signed in): one a stranger sent with their address never shows.
+    .where(and(eq(applications.personId, personId), isNotNull(applications.confirmedAt)))
     .orderBy(desc(applications.createdAt), desc(applications.id));
 }
 
@@ -176,7 +181,13 @@ const resumeColumns = {
 
 /** A person's resumes, newest first (without their text). */
 export async function listResumesOfPerson(db: Db, personId: number) {
-  return db.select(resumeColumns).from(resumes).where(eq(resumes.personId, personId)).orderBy(desc(resumes.createdAt), desc(resumes.id));
+  // A resume sent with an unconfirmed application may be a stranger's: it is not offered back.
+  const trusted = sql`not exists (select 1 from ${applications} a where a.resume_id = ${resumes.id} and a.confirmed_at is null)`;
+  return db
+    .select(resumeColumns)
+    .from(resumes)
+    .where(and(eq(resumes.personId, personId), trusted))
+    .orderBy(desc(resumes.createdAt), desc(resumes.id));
 }
 
 /** One resume of this person, with its text (for pasted resumes, which have no file), or undefined. */

@@ -187,6 +187,32 @@ describe(`applying to a job on ${testEngine}`, () => {
     expect((await t.app.inject({ url: closedPath, headers: { accept: 'text/html' } })).statusCode).toBe(410);
     expect((await post(valid({ email: 'late@example.test' }), pdf(), closedPath)).statusCode).toBe(410);
   });
+  it('refuses control characters in a text answer with 400, not a server error', async () => {
+    const { ids } = await createJobs({ db: t.database.db, inputs: [buildJob({ title: 'Answer Role', questions: [{ label: 'Why us?', kind: 'short_text', required: true }] })] });
+    const page = await t.app.inject({ url: `/jobs/${ids[0]}/answer-role/apply`, headers: { accept: 'text/html' } });
+    const q = /name="(q\d+)"/.exec(page.body)![1]!;
+    const body = multipart({ idempotencyKey: randomUUID(), name: 'x', email: 'nul@example.test', consentProcessing: 'yes', resumeText: 'cv', [q]: 'abc\u0000def' });
+    const res = await t.app.inject({ method: 'POST', url: `/jobs/${ids[0]}/answer-role/apply`, payload: body.payload, headers: { ...body.headers, accept: 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().fields).toEqual([{ field: q, message: 'This answer has characters we cannot keep' }]);
+  });
+
+  it('refuses a form key already used for another job, rather than pretending to save', async () => {
+    const key = randomUUID();
+    const first = await post(valid({ idempotencyKey: key, email: 'keyed@example.test' }), pdf());
+    expect(first.statusCode).toBe(303);
+    const { ids } = await createJobs({ db: t.database.db, inputs: [buildJob({ title: 'Second Role', questions: [] })] });
+    const body = multipart({ idempotencyKey: key, name: 'x', email: 'keyed2@example.test', consentProcessing: 'yes', resumeText: 'cv' });
+    const res = await t.app.inject({ method: 'POST', url: `/jobs/${ids[0]}/second-role/apply`, payload: body.payload, headers: { ...body.headers, accept: 'application/json' } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('form_reused');
+  });
+
+  it('answers a confirmation post that carries a file, instead of hanging', async () => {
+    const body = multipart({ token: 'x'.repeat(43) }, { field: 'junk', filename: 'a.bin', contentType: 'application/octet-stream', bytes: Buffer.alloc(1000) });
+    const res = await t.app.inject({ method: 'POST', url: '/applications/confirm', payload: body.payload, headers: { ...body.headers, accept: 'application/json' } });
+    expect(res.statusCode).toBe(410);
+  });
 });
 
 describe(`the apply rate limit on ${testEngine}`, () => {
@@ -210,4 +236,5 @@ describe(`the apply rate limit on ${testEngine}`, () => {
       await limited.close();
     }
   });
+
 });

@@ -153,6 +153,7 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
           job,
           fields,
           ...(reuse !== undefined ? { resume: undefined, reuseResumeId: reuse } : { resume }),
+          ...(request.candidate?.emailVerified ? { signedInPersonId: request.candidate.personId } : {}),
         });
       } catch (error) {
         if (error instanceof ValidationError) {
@@ -176,7 +177,11 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
     scope.post('/applications/confirm', async (request, reply) => {
       let token: string | undefined;
       if (request.isMultipart()) {
-        for await (const part of request.parts()) if (part.type === 'field' && part.fieldname === 'token') token = String(part.value);
+        for await (const part of request.parts()) {
+          if (part.type === 'field' && part.fieldname === 'token') token = String(part.value);
+          // A file part must be read to the end, or the request never finishes.
+          else if (part.type === 'file') await part.toBuffer();
+        }
       }
       await confirmApplication({ db, token: checkToken(token) });
       return send(reply, 200, confirmedPage(snapshot()));

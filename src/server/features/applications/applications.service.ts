@@ -43,6 +43,8 @@ export interface ApplyOptions {
    * latest resume"). It must belong to the person the form's email names, or the form is refused.
    */
   reuseResumeId?: number;
+  /** The person signed in with a confirmed address, if any: their own application needs no emailed confirmation. */
+  signedInPersonId?: number;
 }
 
 const CONFIRM_HOURS = 72;
@@ -99,7 +101,17 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
       }
       const applicationId = await insertApplication(
         tx,
-        { personId, jobId: job.id, resumeId, source: 'site', idempotencyKey: values.idempotencyKey, consentProcessing: true, consentTalentPool: values.consentTalentPool },
+        {
+          personId,
+          jobId: job.id,
+          resumeId,
+          source: 'site',
+          idempotencyKey: values.idempotencyKey,
+          consentProcessing: true,
+          consentTalentPool: values.consentTalentPool,
+          // Signed in with a confirmed address as this very person: nothing left to confirm.
+          ...(options.signedInPersonId === personId ? { confirmedAt: new Date() } : {}),
+        },
         answers,
       );
       return { applicationId, personId };
@@ -109,7 +121,8 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
     // A double submit that raced past the first check: answer with the application that won.
     if (isUniqueViolation(error, 'applications_idempotency_key_unique')) {
       const earlier = await findApplicationByKey(db, values.idempotencyKey);
-      if (earlier) return { applicationId: earlier.id, replayed: true };
+      if (earlier && earlier.jobId === job.id) return { applicationId: earlier.id, replayed: true };
+      throw new AppError(409, 'form_reused', 'This form was already used for another application. Open the job again and apply from there.');
     }
     if (error instanceof DuplicateApplicationError || isUniqueViolation(error, 'applications_one_active_idx')) {
       // The open application may be this very form, sent twice at once.

@@ -40,11 +40,13 @@ async function verifiedAccount(email = address()): Promise<{ browser: FormClient
   return { browser, email };
 }
 
-/** Applies to a job through the public form, signed out, with a PDF resume. */
+/** Applies to a job through the public form, signed out, with a PDF resume, and confirms it from the emailed link. */
 async function applyAnonymously(email: string, job = jobs[0]!, name = 'Ada Lovelace'): Promise<number> {
   const browser = new FormClient(t.app);
   const res = await browser.postMultipart(job.apply, { idempotencyKey: randomUUID(), name, email, consentProcessing: 'yes' }, pdf());
   expect(res.statusCode).toBe(303);
+  const token = new URL(t.mail.linkPath(email, 'application_received'), 'http://x').searchParams.get('token')!;
+  expect((await browser.postMultipart('/applications/confirm', { token })).statusCode).toBe(200);
   const [row] = await db()
     .select({ id: applications.id })
     .from(applications)
