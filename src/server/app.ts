@@ -28,6 +28,7 @@ import { healthRoutes } from './features/health/health.routes.ts';
 import { jobsRoutes } from './features/jobs/jobs.routes.ts';
 import { createJobSearch } from './features/jobs/search.service.ts';
 import { registerAssets } from './http/assets.ts';
+import { redactUrl } from './http/redact.ts';
 import { createMailService, fromAddress, type MailService } from './features/mail/mail.service.ts';
 import type { Queue } from './queue.ts';
 import type { Mail } from './features/mail/mail.types.ts';
@@ -68,7 +69,18 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export async function buildApp({ config, database, sitemapUrlLimit, queue, ...overrides }: AppDeps): Promise<FastifyInstance> {
   const https = config.publicUrl.startsWith('https:');
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      // Emailed-link tokens and API keys travel in URLs; logs keep the URL without them.
+      serializers: {
+        req: (request: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+        }),
+      },
+    },
     // Keep a proxy's request id when it sends a sane one, so logs join up across hops.
     genReqId: (request) => {
       const header = request.headers['x-request-id'];

@@ -42,6 +42,13 @@ export async function deletePersonalRows(tx: Db, personId: number, email: string
   await tx.delete(sessions).where(and(eq(sessions.kind, 'candidate'), eq(sessions.subjectId, personId)));
   await tx.delete(candidateAccounts).where(eq(candidateAccounts.personId, personId));
   const mail = await tx.delete(mailMessages).where(sql`lower(${mailMessages.toAddress}) = lower(${email})`).returning({ id: mailMessages.id });
+  // Audit events stay (who did what, when), but the values they recorded about the person go:
+  // a profile change keeps only that it happened, not the old and new name or phone.
+  await tx.execute(sql`
+    update audit_events set before = null, after = null
+    where (subject_type = 'person' and subject_id = ${String(personId)})
+       or (actor_type = 'candidate' and actor_id = ${personId})
+       or (subject_type = 'application' and subject_id in (select id::text from applications where person_id = ${personId}))`);
   return {
     storageKeys: removed.flatMap((r) => (r.storageKey ? [r.storageKey] : [])),
     applications: ids.length,
