@@ -42,14 +42,18 @@ async function fillAndSend(page: Page, email: string, options: { checkA11y: bool
   await page.getByRole('button', { name: 'Send application' }).click();
 }
 
-async function confirmationLink(email: string): Promise<string> {
-  const [mail] = await site.database.db.select().from(mailMessages).where(eq(mailMessages.toAddress, email)).orderBy(desc(mailMessages.id));
-  const link = /https?:\/\/\S+\/applications\/confirm\?token=[\w-]+/.exec(mail!.textBody)![0];
-  return `${site.url}${new URL(link).pathname}${new URL(link).search}`;
+/** The first link of the newest email of this kind to this address, in the outbox, on the test site. */
+async function emailedLink(email: string, kind: string): Promise<string> {
+  const mails = await site.database.db.select().from(mailMessages).where(eq(mailMessages.toAddress, email)).orderBy(desc(mailMessages.id));
+  const mail = mails.find((m) => m.kind === kind)!;
+  const link = new URL(/https?:\/\/\S+/.exec(mail.textBody)![0]);
+  return `${site.url}${link.pathname}${link.search}`;
 }
 
+const confirmationLink = (email: string) => emailedLink(email, 'application_received');
+
 describe('applying for a job', () => {
-  it('goes from search to a sent application with a PDF, then confirms it from the emailed link', async () => {
+  it('goes from search to an application with a PDF, confirms it from the emailed link, follows it in an account and withdraws it', async () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/jobs?q=payments`);
     await page.getByRole('link', { name: 'Payments Data Engineer', exact: true }).click();
@@ -72,6 +76,24 @@ describe('applying for a job', () => {
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Confirm my application' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Your application is confirmed');
+    await expectAccessible(page);
+
+    // An account with the same address shows the application as received, and can withdraw it.
+    await page.getByRole('link', { name: 'Create an account or sign in' }).click();
+    await page.goto(`${site.url}/account/sign-up`);
+    await page.getByLabel('Email address').fill('zoe@example.test');
+    await page.getByLabel('Password').fill('a long and private passphrase');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.goto(await emailedLink('zoe@example.test', 'verify_email'));
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    await expect.poll(() => page.url()).toBe(`${site.url}/account?notice=verified`);
+    const application = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Payments Data Engineer' }) });
+    expect(await application.getByText('Status: Received').count()).toBe(1);
+    await expectAccessible(page);
+    await application.getByRole('link', { name: /Withdraw/ }).click();
+    await page.getByRole('button', { name: 'Withdraw my application' }).click();
+    await expect.poll(() => page.url()).toBe(`${site.url}/account?notice=withdrawn`);
+    expect(await application.getByText('Status: Withdrawn').count()).toBe(1);
     await expectAccessible(page);
     await page.close();
   });
