@@ -3,15 +3,16 @@
 // again on PostgreSQL when TEST_DATABASE_URL is set, then the browser journeys in Chromium.
 // Ends with one line "N passed, N failed" counting every test run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const results = 'test-results';
 mkdirSync(results, { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
-function step(title, command, args, env = {}) {
+function step(title, command, args, env = {}, after = () => {}) {
   console.log(`\n▶ ${title}`);
   const run = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  after();
   if (run.status !== 0) {
     console.error(`\n✖ ${title} failed (exit ${run.status ?? run.signal}).`);
     finish(run.status || 1);
@@ -20,13 +21,15 @@ function step(title, command, args, env = {}) {
 
 function vitest(title, args, report, env = {}) {
   const file = `${results}/${report}.json`;
-  step(title, 'npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], env);
-  if (existsSync(file)) {
+  rmSync(file, { force: true });
+  // Counted before a failure ends the run, so the closing line tells the failures too.
+  step(title, 'npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], env, () => {
+    if (!existsSync(file)) return;
     const json = JSON.parse(readFileSync(file, 'utf8'));
     totals.passed += json.numPassedTests;
     totals.failed += json.numFailedTests;
     totals.skipped += json.numPendingTests + json.numTodoTests;
-  }
+  });
 }
 
 function finish(code) {

@@ -20,15 +20,20 @@ export async function findApplicationByKey(db: Db, idempotencyKey: string) {
 export async function upsertPerson(
   tx: Db,
   person: { email: string; name: string; phone: string | null; location: string | null; links: Array<{ label: string; url: string }> },
+  options: { asThePersonSignedIn?: boolean } = {},
 ): Promise<number> {
+  // A confirmed account's profile changes only through its owner (signed in as that person).
+  const locked = options.asThePersonSignedIn
+    ? sql`false`
+    : sql`exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null)`;
   const result = (await tx.execute(sql`
     insert into ${people} (email, name, phone, location, links)
     values (${person.email}, ${person.name}, ${person.phone}, ${person.location}, ${JSON.stringify(person.links)}::jsonb)
     on conflict (lower(email)) do update set
-      name = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) then ${people.name} else excluded.name end,
-      phone = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) then ${people.phone} else coalesce(excluded.phone, ${people.phone}) end,
-      location = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) then ${people.location} else coalesce(excluded.location, ${people.location}) end,
-      links = case when exists (select 1 from candidate_accounts ca where ca.person_id = people.id and ca.email_verified_at is not null) or excluded.links = '[]'::jsonb then ${people.links} else excluded.links end,
+      name = case when ${locked} then ${people.name} else excluded.name end,
+      phone = case when ${locked} then ${people.phone} else coalesce(excluded.phone, ${people.phone}) end,
+      location = case when ${locked} then ${people.location} else coalesce(excluded.location, ${people.location}) end,
+      links = case when ${locked} or excluded.links = '[]'::jsonb then ${people.links} else excluded.links end,
       updated_at = now()
     returning id`)) as unknown as { rows: Array<{ id: number }> };
   return result.rows[0]!.id;
@@ -235,4 +240,10 @@ export async function updateProfile(
 /** Writes one audit event. */
 export async function insertAudit(tx: Db, event: typeof auditEvents.$inferInsert): Promise<void> {
   await tx.insert(auditEvents).values(event);
+}
+
+/** The email address of a person, or undefined. */
+export async function findPersonEmail(db: Db, personId: number): Promise<string | undefined> {
+  const rows = await db.select({ email: people.email }).from(people).where(eq(people.id, personId));
+  return rows[0]?.email;
 }

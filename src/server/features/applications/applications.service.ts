@@ -10,6 +10,7 @@ import {
   confirmApplications,
   findActiveApplication,
   findApplicationByKey,
+  findPersonEmail,
   findResumeOfPerson,
   insertApplication,
   insertResume,
@@ -68,12 +69,15 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
   const { values, answers } = validate(job, fields, options.resume !== undefined || options.reuseResumeId !== undefined);
   const resume = options.resume ? { ...(await readResume(options.resume.bytes)), filename: safeFilename(options.resume.filename), bytes: options.resume.bytes } : undefined;
   const storageKey = resume && resume.kind !== 'txt' ? await options.files.put(resume.bytes) : undefined;
+  const signedInEmail = options.signedInPersonId !== undefined ? await findPersonEmail(db, options.signedInPersonId) : undefined;
 
   let applicationId: number;
   let personId: number;
   try {
     ({ applicationId, personId } = await db.transaction(async (tx) => {
-      const personId = await upsertPerson(tx, {
+      const personId = await upsertPerson(
+        tx,
+        {
         email: values.email,
         name: values.name,
         phone: values.phone ?? null,
@@ -83,7 +87,9 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
           ...(values.github ? [{ label: 'GitHub', url: values.github }] : []),
           ...(values.portfolio ? [{ label: 'Portfolio', url: values.portfolio }] : []),
         ],
-      });
+        },
+        { asThePersonSignedIn: signedInEmail !== undefined && signedInEmail.toLowerCase() === values.email.toLowerCase() },
+      );
       const active = await findActiveApplication(tx, personId, job.id);
       if (active) throw new DuplicateApplicationError(active);
       let resumeId: number | null = null;
