@@ -12,6 +12,7 @@ import type { Database } from './db/client.ts';
 import { toErrorResponse } from './errors.ts';
 import { apiRoutes } from './features/api/api.routes.ts';
 import { accountsRoutes, type AccountExtension } from './features/accounts/accounts.routes.ts';
+import { createCsrf } from './features/accounts/csrf.ts';
 import { applicationsRoutes } from './features/applications/applications.routes.ts';
 import { boardsRoutes } from './features/boards/boards.routes.ts';
 import { privacyExtension } from './features/privacy/privacy.routes.ts';
@@ -90,6 +91,8 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     routerOptions: { ignoreTrailingSlash: true },
     // Close keep-alive sockets that are idle at shutdown; requests in flight finish first.
     forceCloseConnections: 'idle',
+    // Fastify takes a hop count too, though its types list only booleans and addresses.
+    trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
   });
 
@@ -161,10 +164,15 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   feedsRoutes(app, { db: database.db, config, ...(sitemapUrlLimit ? { sitemapUrlLimit } : {}) });
   const files = config.s3 ? s3FileStore(config.s3) : folderFileStore(join(config.dataDir, 'files'));
   boardsRoutes(app, { db: database.db, config, mail, files });
+  // One anti-forgery helper for every cookie-authenticated form: the account pages and the apply form.
+  // (No secret means no accounts: accountsRoutes refuses to start without one.)
+  const csrf = config.sessionSecret ? createCsrf({ secret: config.sessionSecret, secure: https }) : undefined;
   accountsRoutes(app, {
     db: database.db,
     config,
     mail,
+    ...(csrf ? { csrf } : {}),
+    files,
     site,
     content,
     extensions: [
@@ -191,6 +199,7 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   }
   applicationsRoutes(app, {
     db: database.db,
+    ...(csrf ? { csrf } : {}),
     files,
     mail,
     content,

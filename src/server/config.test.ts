@@ -101,3 +101,12 @@ describe('S3 settings', () => {
     expect(() => loadConfig({ S3_BUCKET: 'resumes' })).toThrow('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_BUCKET is set');
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('reads true, a number of hops or proxy addresses, and defaults to trusting none', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1,10.0.0.2' }).trustProxy).toBe('10.0.0.1,10.0.0.2');
+  });
+});

@@ -39,6 +39,8 @@ export interface Config {
   readonly contentRefreshMs: number;
   /** Days after a person's last application closed before retention erases them (unless kept; see docs/privacy.md). */
   readonly retentionDays: number;
+  /** Which proxies in front may name the client's address (X-Forwarded-For), for rate limits and logs. */
+  readonly trustProxy: boolean | number | string;
   /** An S3-compatible bucket for resumes; when absent they are kept in DATA_DIR/files. */
   readonly s3:
     | { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean }
@@ -88,6 +90,8 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optional(z.string().min(1)),
   // true for MinIO and most self-hosted servers (bucket in the path); false for virtual-host style.
   S3_FORCE_PATH_STYLE: optional(z.enum(['true', 'false'])).default('true'),
+  // Behind a load balancer: true, the number of proxy hops, or their addresses (comma-separated) — so rate limits see each client.
+  TRUST_PROXY: optional(z.string().trim().regex(/^(true|false|\d{1,2}|[\w.:/,\s-]+)$/, 'must be true, false, a number of hops or proxy addresses')).default('false'),
   RETENTION_DAYS: optional(z.coerce.number().int().min(30, 'must be a whole number of at least 30')).default(365),
   // One of fatal, error, warn, info, debug, trace, silent.
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
@@ -128,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     boardToken: e.BOARD_TOKEN,
     contentRefreshMs: 5_000,
     retentionDays: e.RETENTION_DAYS,
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     s3: e.S3_BUCKET
       ? {
           endpoint: e.S3_ENDPOINT,

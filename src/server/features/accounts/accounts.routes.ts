@@ -65,7 +65,9 @@ export interface AccountsRoutesDeps {
   limits?: AccountLimits;
   /** Other features' signed-in pages, registered inside the same scope (session, cookies, form parser). */
   extensions?: AccountExtension[];
-  /** Where resumes are kept; by default the apply routes' store (`app.resumeFiles`), else DATA_DIR/files. */
+  /** Anti-forgery tokens, shared with the apply form that signed-in candidates post too (made here when absent). */
+  csrf?: Csrf;
+  /** Where resumes are kept: the same store the apply routes use (DATA_DIR/files when absent). */
   files?: FileStore;
 }
 
@@ -96,17 +98,9 @@ const FORM = 'application/x-www-form-urlencoded';
  * Call it before the app is ready; it needs no `await`.
  */
 export function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesDeps): void {
-  const csrf = deps.config.sessionSecret ? createCsrf({ secret: deps.config.sessionSecret, secure: deps.config.publicUrl.startsWith('https:') }) : null;
-  // Shared with the apply form, which signed-in candidates post too (see applications.routes.ts).
-  if (!app.hasDecorator('candidateCsrf')) app.decorate('candidateCsrf', csrf);
+  const csrf =
+    deps.csrf ?? (deps.config.sessionSecret ? createCsrf({ secret: deps.config.sessionSecret, secure: deps.config.publicUrl.startsWith('https:') }) : null);
   void app.register(async (scope) => accountsPlugin(scope, deps, csrf));
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Anti-forgery tokens bound to candidate sessions, for signed-in forms outside the account scope; null without a session secret. */
-    candidateCsrf: Csrf | null;
-  }
 }
 
 async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, csrfOrNull: Csrf | null): Promise<void> {
@@ -372,7 +366,7 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, cs
   });
 
   // The plugin loads when the app becomes ready, after applicationsRoutes has shared its store.
-  const files = deps.files ?? (app.hasDecorator('resumeFiles') ? app.resumeFiles : folderFileStore(join(config.dataDir, 'files')));
+  const files = deps.files ?? folderFileStore(join(config.dataDir, 'files'));
   for (const extend of [candidateRoutes({ db, files }), ...(deps.extensions ?? [])]) await extend({ app, csrf, show, organization });
 
   /** Signing in again replaces the session this browser had, so an old token cannot linger. */

@@ -12,6 +12,7 @@ import type { PublicJob } from '../../../shared/contracts/jobs.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { FileStore } from '../../files/file-store.ts';
+import type { Csrf } from '../accounts/csrf.ts';
 import { applyPrefill } from '../accounts/candidate.service.ts';
 import { CSRF_FIELD } from '../accounts/csrf.ts';
 import { hitRateLimits, ipKey, type Rule } from '../accounts/rate-limit.ts';
@@ -32,29 +33,22 @@ export interface ApplicationsDeps {
   site: (snapshot: ContentSnapshot | undefined) => SiteContext;
   /** Applications per client IP address per hour. */
   applyLimit?: Rule;
+  /** Anti-forgery tokens of candidate sessions; without it, signed-in posts are not recognised. */
+  csrf?: Csrf;
 }
 
 const NO_STORE = 'no-store';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Where resumes are kept: the store buildApp gives the apply routes, shared with the account's resume pages. */
-    resumeFiles: FileStore;
-  }
-}
 
 /**
  * Applying to a job, with or without an account, the confirmation page and link, and the
  * privacy notice. A signed-in candidate (the session is read in the apply scope only) gets the
  * form filled in from their profile and can reuse their latest resume; their posts carry the
- * session's anti-forgery token (accounts' `candidateCsrf`, so accountsRoutes comes first).
+ * session's anti-forgery token (`deps.csrf`, the same helper the account pages use).
  */
 export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps): void {
   const { db, content, publicUrl } = deps;
   const applyLimit = deps.applyLimit ?? { limit: 30, windowSeconds: 3600 };
-  const csrf = app.hasDecorator('candidateCsrf') ? app.candidateCsrf : null;
-  // The account's resume pages keep files in the same store (see accountsRoutes).
-  if (!app.hasDecorator('resumeFiles')) app.decorate('resumeFiles', deps.files);
+  const csrf = deps.csrf ?? null;
   const secure = publicUrl.startsWith('https:');
 
   const snapshot = (): ContentSnapshot => {

@@ -26,6 +26,21 @@ describe(`health probes on ${testEngine}`, () => {
     expect(gone.json()).toEqual({ code: 'not_ready', message: 'The database is not reachable.' });
   });
 
+  it('sees the client address a trusted proxy names, and ignores the header otherwise', async () => {
+    const { buildApp } = await import('../../app.ts');
+    const { testConfig } = await import('../../../../test/support/test-app.ts');
+    const { testDatabase } = await import('../../../../test/support/test-db.ts');
+    for (const [trust, expected] of [['true', '203.0.113.7'], ['false', '127.0.0.1']] as const) {
+      const database = await testDatabase();
+      const app = await buildApp({ config: await testConfig({ TRUST_PROXY: trust }), database });
+      app.get('/__ip', async (request) => ({ ip: request.ip }));
+      const res = await app.inject({ url: '/__ip', headers: { 'x-forwarded-for': '203.0.113.7' } });
+      expect(res.json().ip).toBe(expected);
+      await app.close();
+      await database.close();
+    }
+  });
+
   it('echoes a sane request id and makes one up otherwise', async () => {
     const given = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'lb-1234' } });
     expect(given.headers['x-request-id']).toBe('lb-1234');
