@@ -22,6 +22,7 @@ import { parseJobId } from '../jobs/jobs.routes.ts';
 import { findJobPage } from '../jobs/jobs.service.ts';
 import type { Mail } from '../mail/mail.types.ts';
 import { MAX_RESUME_BYTES } from './resumes.ts';
+import { readFormParts, type FormParts } from './form-parts.ts';
 import { applyForJob, confirmApplication, DuplicateApplicationError, type PostedFields } from './applications.service.ts';
 
 export interface ApplicationsDeps {
@@ -115,24 +116,10 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
         throw new AppError(429, 'too_many_requests', 'Too many applications from this address. Please wait a little and try again.');
       }
       if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the application form as multipart/form-data.');
-      const fields: PostedFields = {};
-      let resume: { filename: string; bytes: Buffer } | undefined;
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            // toBuffer() stops at the size limit; an empty file input sends a part with no name and no bytes.
-            const bytes = await part.toBuffer();
-            if (part.fieldname === 'resume' && (bytes.length > 0 || part.filename)) resume = { filename: part.filename, bytes };
-          } else if (typeof part.value === 'string') {
-            (fields[part.fieldname] ??= []).push(part.value);
-          }
-        }
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status === 413) throw new AppError(413, 'file_too_large', 'The resume is larger than 10 MB. Send a smaller file, or paste your resume as text.');
-        if (status && status >= 400 && status < 500) throw error;
-        throw new AppError(400, 'unreadable_form', 'The form could not be read. Please send it again.');
-      }
+      const { fields, resume }: { fields: PostedFields; resume: FormParts['resume'] } = await readFormParts(
+        request,
+        () => new AppError(413, 'file_too_large', 'The resume is larger than 10 MB. Send a smaller file, or paste your resume as text.'),
+      );
       // A post that comes with a session must carry that session's token; an anonymous one needs none.
       if (csrf && request.candidate) csrf.verify(request, fields[CSRF_FIELD]?.[0], { signedIn: true });
       const { account } = await signedInForm(request, reply);

@@ -6,6 +6,7 @@ import { AppError, toErrorResponse } from '../../errors.ts';
 import type { FileStore } from '../../files/file-store.ts';
 import { hitRateLimits, type Rule } from '../accounts/rate-limit.ts';
 import { verifyApiKey, type ApiKeyRow } from '../apikeys/apikeys.service.ts';
+import { readFormParts } from '../applications/form-parts.ts';
 import { MAX_RESUME_BYTES } from '../applications/resumes.ts';
 import type { Mail } from '../mail/mail.types.ts';
 import { applyThroughGreenhouse, applyThroughLever, resumeTooLarge, type BoardApplication } from './apply.service.ts';
@@ -152,24 +153,7 @@ function flatten(name: string, value: unknown, out: Record<string, string[]>): v
   }
 }
 
-async function readMultipart(request: FastifyRequest): Promise<BoardApplication> {
-  const fields: Record<string, string[]> = {};
-  let resume: BoardApplication['resume'];
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        // toBuffer() stops at the size limit; a cover letter file is read and dropped (see docs/job-feeds-and-apis.md).
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'resume' && (bytes.length > 0 || part.filename)) resume = { filename: part.filename, bytes };
-      } else if (typeof part.value === 'string') {
-        (fields[part.fieldname] ??= []).push(part.value);
-      }
-    }
-  } catch (error) {
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status === 413) throw resumeTooLarge();
-    if (status && status >= 400 && status < 500) throw error;
-    throw new AppError(400, 'unreadable_form', 'The multipart body could not be read. Please send it again.');
-  }
-  return { fields, resume };
+/** A multipart application: the same reading as the apply form's (a cover letter file is read and dropped). */
+function readMultipart(request: FastifyRequest): Promise<BoardApplication> {
+  return readFormParts(request, resumeTooLarge);
 }
