@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ContentSnapshot } from '../../shared/contracts/content.ts';
 import { jobPath, locationLabel, type PublicJob } from '../../shared/contracts/jobs.ts';
-import { Layout } from '../ui/Layout.tsx';
+import { Breadcrumb, Layout } from '../ui/Layout.tsx';
 import type { Page } from './pages.tsx';
 
 export interface ApplyFormState {
@@ -153,19 +153,7 @@ export function applyPage(content: ContentSnapshot, job: PublicJob, state: Apply
     body: (
       <Layout organization={content.organization} section="jobs">
         <div className="container container--form">
-          <nav aria-label="Breadcrumb" className="breadcrumb">
-            <ol>
-              <li>
-                <a href="/jobs">Jobs</a>
-              </li>
-              <li>
-                <a href={jobPath(job)}>{job.title}</a>
-              </li>
-              <li>
-                <span aria-current="page">Apply</span>
-              </li>
-            </ol>
-          </nav>
+          <Breadcrumb links={[{ href: '/jobs', label: 'Jobs' }, { href: jobPath(job), label: job.title }]} current="Apply" />
           <header className="page-head">
             <p className="eyebrow">Apply</p>
             <h1>{job.title}</h1>

@@ -22,7 +22,7 @@ import {
   type SearchParams,
   type SearchResult,
 } from '../../shared/contracts/search.ts';
-import { Layout, Prose } from '../ui/Layout.tsx';
+import { Breadcrumb, Layout, Prose } from '../ui/Layout.tsx';
 import { jobPostingJsonLd, jsonLdText } from './job-posting.ts';
 import type { Page } from './pages.tsx';
 
@@ -471,19 +471,7 @@ export function jobPage(
     body: (
       <Layout organization={content.organization} section="jobs" jsonLd={jsonLdText(posting)}>
         <div className="container">
-          <nav aria-label="Breadcrumb" className="breadcrumb">
-            <ol>
-              <li>
-                <a href="/jobs">Jobs</a>
-              </li>
-              <li>
-                <a href={`/jobs?team=${job.team.slug}`}>{job.team.name}</a>
-              </li>
-              <li>
-                <span aria-current="page">{job.title}</span>
-              </li>
-            </ol>
-          </nav>
+          <Breadcrumb links={[{ href: '/jobs', label: 'Jobs' }, { href: `/jobs?team=${job.team.slug}`, label: job.team.name }]} current={job.title} />
           <article className="job">
             <header className="page-head">
               <p className="eyebrow">{job.team.name}</p>
@@ -601,19 +589,7 @@ export function preparePage(content: ContentSnapshot, job: PublicJob): Page {
     body: (
       <Layout organization={content.organization} section="jobs">
         <div className="container">
-          <nav aria-label="Breadcrumb" className="breadcrumb">
-            <ol>
-              <li>
-                <a href="/jobs">Jobs</a>
-              </li>
-              <li>
-                <a href={jobPath(job)}>{job.title}</a>
-              </li>
-              <li>
-                <span aria-current="page">Prepare</span>
-              </li>
-            </ol>
-          </nav>
+          <Breadcrumb links={[{ href: '/jobs', label: 'Jobs' }, { href: jobPath(job), label: job.title }]} current="Prepare" />
           <header className="page-head">
             <p className="eyebrow">Interview preparation</p>
             <h1>Prepare for your interviews</h1>

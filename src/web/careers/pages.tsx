@@ -1,5 +1,5 @@
 import type { ContentSnapshot, PublishedEntry } from '../../shared/contracts/content.ts';
-import { Layout, Prose } from '../ui/Layout.tsx';
+import { Breadcrumb, Layout, Prose } from '../ui/Layout.tsx';
 import type { PageMeta } from '../ui/Document.tsx';
 import type { ReactElement } from 'react';
 
@@ -175,19 +175,13 @@ function EntryPage({
   return (
     <Layout organization={content.organization} section={section}>
       <div className="container">
-        <nav aria-label="Breadcrumb" className="breadcrumb">
-          <ol>
-            <li>
-              <a href="/">Home</a>
-            </li>
-            <li>
-              <a href={`/${section}`}>{section === 'teams' ? 'Teams' : 'Principles'}</a>
-            </li>
-            <li>
-              <span aria-current="page">{entry.name}</span>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumb
+          links={[
+            { href: '/', label: 'Home' },
+            { href: `/${section}`, label: section === 'teams' ? 'Teams' : 'Principles' },
+          ]}
+          current={entry.name}
+        />
         <article className="entry">
           <header className="page-head">
             <p className="eyebrow">{number ? `${kind} ${number} of ${list.length}` : kind}</p>

@@ -89,3 +89,21 @@ export function Layout({
 export function Prose({ html, className }: { html: string; className?: string }) {
   return <div className={className ? `prose ${className}` : 'prose'} dangerouslySetInnerHTML={{ __html: html }} />;
 }
+
+/** The trail of links above a page's heading; the last step is the page itself. */
+export function Breadcrumb({ links, current }: { links: Array<{ href: string; label: string }>; current: string }) {
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumb">
+      <ol>
+        {links.map((link) => (
+          <li key={link.href}>
+            <a href={link.href}>{link.label}</a>
+          </li>
+        ))}
+        <li>
+          <span aria-current="page">{current}</span>
+        </li>
+      </ol>
+    </nav>
+  );
+}
