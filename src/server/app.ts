@@ -34,6 +34,7 @@ import { createMailService, fromAddress, type MailService } from './features/mai
 import type { Queue } from './queue.ts';
 import type { Mail } from './features/mail/mail.types.ts';
 import type { AccountLimits, Rule } from './features/accounts/rate-limit.ts';
+import { staffRoutes, type StaffExtension } from './features/staff/staff.scope.ts';
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +51,10 @@ export interface AppDeps {
   accountExtensions?: AccountExtension[];
   /** Applications per client IP per window, when not the default (the apply benchmark lifts it). */
   applyLimit?: Rule;
+  /** Further staff pages registered in the staff scope (tests add features not yet wired here). */
+  staffExtensions?: StaffExtension[];
+  /** Minutes without a request that end a staff session, when not the default (60). */
+  staffIdleMinutes?: number;
 }
 
 declare module 'fastify' {
@@ -206,6 +211,18 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     publicUrl: config.publicUrl,
     site,
     ...(overrides.applyLimit ? { applyLimit: overrides.applyLimit } : {}),
+  });
+
+  staffRoutes(app, {
+    db: database.db,
+    config,
+    mail,
+    files,
+    content,
+    site,
+    scripts: assets.scripts,
+    extensions: [...(overrides.staffExtensions ?? [])],
+    ...(overrides.staffIdleMinutes ? { idleMinutes: overrides.staffIdleMinutes } : {}),
   });
 
   const wantsHtml = (request: FastifyRequest) =>

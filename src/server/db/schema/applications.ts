@@ -39,6 +39,10 @@ export const applications = pgTable(
     /** site, referral, agency or sourced. */
     source: text('source').notNull().default('site'),
     stage: text('stage').notNull().default('applied'),
+    /** When the application entered its current stage, for "days in stage". */
+    stageEnteredAt: timestamp('stage_entered_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Why it was rejected, when it was (staff only; the candidate sees a plain status). */
+    rejectReason: text('reject_reason'),
     /** The key the form carried: a double submit, retry or replay with it makes one application. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
     consentProcessing: boolean('consent_processing').notNull(),
@@ -87,6 +91,8 @@ export const applicationEvents = pgTable(
     toStage: text('to_stage'),
     actorType: text('actor_type').notNull(),
     actorId: integer('actor_id'),
+    /** A reason or comment that goes with the event (e.g. why it was rejected). */
+    detail: text('detail'),
   },
   (t) => [index('application_events_app_idx').on(t.applicationId, t.at)],
 );

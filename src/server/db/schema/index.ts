@@ -3,3 +3,4 @@ export * from './jobs.ts';
 export * from './people.ts';
 export * from './mail.ts';
 export * from './applications.ts';
+export * from './staff.ts';

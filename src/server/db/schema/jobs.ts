@@ -59,6 +59,13 @@ export const jobs = pgTable(
     payMaxAnnual: numeric('pay_max_annual', { mode: 'number' }),
     status: text('status').notNull(),
     headcount: integer('headcount').notNull().default(1),
+    /** The pipeline stages of this job, in order (a template per job; the product's defaults unless changed). */
+    stages: text('stages')
+      .array()
+      .notNull()
+      .default(sql`'{applied,screen,phone_interview,onsite_loop,debrief,offer,hired}'`),
+    /** Anonymized screening: staff see no name, email, phone, links or schools until an application passes screening. */
+    anonymizedScreening: boolean('anonymized_screening').notNull().default(false),
     postedAt: timestamp('posted_at', { withTimezone: true }),
     closesAt: timestamp('closes_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

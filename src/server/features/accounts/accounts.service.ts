@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import argon2 from 'argon2';
+import { hashPassword, verifyPassword } from './passwords.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import type { Mail } from '../mail/mail.types.ts';
@@ -41,8 +41,6 @@ export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   sign_in: 15 * 60_000,
 };
 
-/** OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): about 30 ms a hash on one core. */
-const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 const COMMON_PASSWORDS = new Set(
   readFileSync(new URL('./data/common-passwords.txt', import.meta.url), 'utf8')
@@ -51,9 +49,6 @@ const COMMON_PASSWORDS = new Set(
     .filter((line) => line && !line.startsWith('#')),
 );
 
-/** Compared against when the email is unknown, so a wrong email costs as long as a wrong password. */
-let dummyHash: Promise<string> | undefined;
-const timingHash = () => (dummyHash ??= argon2.hash('not a real password, only for equal timing', ARGON2));
 
 /** A refusal of a password that is long enough but easy to guess; the form shows it beside the field. */
 export function passwordProblem(password: string, email: string): string | undefined {
@@ -115,7 +110,7 @@ export async function signUp(deps: AccountsDeps & { email: string; password: str
   const { db, email, password } = deps;
   refuseWeak(password, email);
   // Hash first, in every case, so that a known address answers as slowly as a new one.
-  const passwordHash = await argon2.hash(password, ARGON2);
+  const passwordHash = await hashPassword(password);
   const outcome = await db.transaction(async (tx) => {
     const person = await insertPersonIfAbsent(tx, email);
     const created = await insertAccountIfAbsent(tx, { personId: person.personId, passwordHash });
@@ -152,8 +147,8 @@ export async function signUp(deps: AccountsDeps & { email: string; password: str
 export async function signInWithPassword(deps: { db: Db; email: string; password: string; userAgent: string | null }): Promise<SignedIn> {
   const person = await findPersonByEmail(deps.db, deps.email);
   const hash = person?.account?.passwordHash;
-  const matches = await argon2.verify(hash ?? (await timingHash()), deps.password);
-  if (!person || !hash || !matches) throw new InvalidCredentialsError();
+  const matches = await verifyPassword(hash, deps.password);
+  if (!person || !matches) throw new InvalidCredentialsError();
   const sessionToken = await deps.db.transaction((tx) => startSession(tx, person.personId, 'password', deps.userAgent));
   return { sessionToken, personId: person.personId };
 }
@@ -256,7 +251,7 @@ export async function resetPassword(deps: { db: Db; token: string; password: str
   if (personId === undefined) throw new InvalidLinkError();
   const person = await findPersonById(deps.db, personId);
   refuseWeak(deps.password, person?.email ?? '');
-  const passwordHash = await argon2.hash(deps.password, ARGON2);
+  const passwordHash = await hashPassword(deps.password);
   return deps.db.transaction(async (tx) => {
     if ((await consumeToken(tx, hashToken(deps.token), 'reset_password')) !== personId) throw new InvalidLinkError();
     if (await insertAccountIfAbsent(tx, { personId, passwordHash, emailVerifiedAt: new Date() })) {

@@ -15,13 +15,23 @@ export const CSRF_COOKIE = 'dayone_csrf';
  * stops another site from signing someone into an account of the attacker's. Another site
  * can make the browser post but can neither read the page nor compute the HMAC.
  */
-export function createCsrf({ secret, secure }: { secret: string; secure: boolean }) {
+export function createCsrf({
+  secret,
+  secure,
+  sessionOf = (request) => request.candidate?.sessionHash,
+}: {
+  secret: string;
+  secure: boolean;
+  /** The hash of the request's session, which signed-in forms are bound to (the candidate's by default). */
+  sessionOf?: (request: FastifyRequest) => string | undefined;
+}) {
   const sign = (binding: string) => createHmac('sha256', secret).update(`csrf\0${binding}`).digest('base64url');
 
   function bindings(request: FastifyRequest): { session?: string; anonymous?: string } {
     const anonymous = request.cookies[CSRF_COOKIE];
+    const sessionHash = sessionOf(request);
     return {
-      ...(request.candidate ? { session: `session:${request.candidate.sessionHash}` } : {}),
+      ...(sessionHash ? { session: `session:${sessionHash}` } : {}),
       ...(anonymous ? { anonymous: `anonymous:${anonymous}` } : {}),
     };
   }
