@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  can,
+  GLOBAL_ACTIONS,
+  identityHidden,
+  JOB_SCOPED_ACTIONS,
+  mayJoinTeamAs,
+  STAFF_ROLES,
+  type GlobalAction,
+  type JobScopedAction,
+  type StaffRole,
+  type TeamRole,
+} from './policy.ts';
+
+/**
+ * The expected answers, written out by hand rather than derived from the module, so a change to
+ * the rules fails here until this table is changed on purpose.
+ */
+const GLOBAL_EXPECTED: Record<GlobalAction, StaffRole[]> = {
+  'workspace.view': ['admin', 'recruiter', 'hiring_manager', 'interviewer'],
+  'job.create': ['admin', 'recruiter', 'hiring_manager'],
+  'users.manage': ['admin'],
+  'settings.manage': ['admin'],
+  'audit.view': ['admin'],
+  'outbox.view': ['admin'],
+};
+
+const HM: TeamRole = 'hiring_manager';
+const REC: TeamRole = 'recruiter';
+const INT: TeamRole = 'interviewer';
+/** Who on a job's hiring team may do each job action (admins may always; no one off the team may). */
+const JOB_EXPECTED: Record<JobScopedAction, TeamRole[]> = {
+  'job.view': [HM, REC, INT],
+  'job.edit': [HM, REC],
+  'job.submit': [HM, REC],
+  'job.approve': [HM],
+  'job.status': [HM, REC],
+  'pipeline.view': [HM, REC],
+  'application.view': [HM, REC, INT],
+  'application.file': [HM, REC, INT],
+  'application.move': [HM, REC],
+  'application.reject': [HM, REC],
+  'application.note': [HM, REC, INT],
+  'application.tag': [HM, REC],
+};
+
+describe('the policy', () => {
+  for (const role of STAFF_ROLES) {
+    for (const action of GLOBAL_ACTIONS) {
+      const expected = GLOBAL_EXPECTED[action].includes(role);
+      it(`${expected ? 'lets' : 'stops'} a ${role} ${expected ? 'do' : 'from doing'} ${action}`, () => {
+        expect(can({ id: 1, role }, action)).toBe(expected);
+      });
+    }
+  }
+
+  for (const role of STAFF_ROLES) {
+    for (const teamRole of [HM, REC, INT, null]) {
+      for (const action of JOB_SCOPED_ACTIONS) {
+        const expected = role === 'admin' || (teamRole !== null && JOB_EXPECTED[action].includes(teamRole));
+        it(`${expected ? 'lets' : 'stops'} a ${role} who is ${teamRole ?? 'not on the team'} ${expected ? 'do' : 'from doing'} ${action}`, () => {
+          expect(can({ id: 1, role }, action, { teamRole })).toBe(expected);
+        });
+      }
+    }
+  }
+
+  it('puts only hiring managers (or admins) in the hiring manager seat and only recruiters in the recruiter seat', () => {
+    expect(mayJoinTeamAs('hiring_manager', 'hiring_manager')).toBe(true);
+    expect(mayJoinTeamAs('recruiter', 'hiring_manager')).toBe(false);
+    expect(mayJoinTeamAs('interviewer', 'recruiter')).toBe(false);
+    expect(mayJoinTeamAs('admin', 'recruiter')).toBe(true);
+    for (const role of STAFF_ROLES) expect(mayJoinTeamAs(role, 'interviewer')).toBe(true);
+  });
+
+  it('hides identity in anonymized screening only until the application passes screening', () => {
+    const job = { anonymizedScreening: true };
+    expect(identityHidden(job, 'applied')).toBe(true);
+    expect(identityHidden(job, 'screen')).toBe(true);
+    expect(identityHidden(job, 'phone_interview')).toBe(false);
+    expect(identityHidden({ anonymizedScreening: false }, 'applied')).toBe(false);
+  });
+});
