@@ -110,3 +110,30 @@ describe('TRUST_PROXY', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1,10.0.0.2' }).trustProxy).toBe('10.0.0.1,10.0.0.2');
   });
 });
+
+describe('OIDC settings', () => {
+  const full = { OIDC_ISSUER: 'https://login.example.com', OIDC_CLIENT_ID: 'dayone', OIDC_CLIENT_SECRET: 'shh' };
+
+  it('turn on single sign-on with an issuer, a client id and a secret, labelled "single sign-on" unless named', () => {
+    expect(loadConfig(full).oidc).toEqual({ issuer: 'https://login.example.com', clientId: 'dayone', clientSecret: 'shh', label: 'single sign-on' });
+    expect(loadConfig({ ...full, OIDC_LABEL: 'Okta' }).oidc?.label).toBe('Okta');
+    expect(loadConfig({}).oidc).toBeUndefined();
+  });
+
+  it.each([
+    [{ OIDC_ISSUER: 'https://login.example.com' }, 'OIDC_CLIENT_ID'],
+    [{ OIDC_ISSUER: 'https://login.example.com', OIDC_CLIENT_ID: 'dayone' }, 'OIDC_CLIENT_SECRET'],
+    [{ OIDC_CLIENT_ID: 'dayone', OIDC_CLIENT_SECRET: 'shh' }, 'OIDC_ISSUER'],
+  ])('refuse a partial set %o with one line naming %s', (env, variable) => {
+    const error = errorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(`${variable} is required when`);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('refuse an issuer that is not an http(s) URL', () => {
+    const error = errorOf({ ...full, OIDC_ISSUER: 'login.example.com' });
+    expect(error.variable).toBe('OIDC_ISSUER');
+    expect(error.message).toContain('OIDC_ISSUER must be a URL starting with https:// or http://');
+  });
+});

@@ -45,6 +45,8 @@ export interface Config {
   readonly s3:
     | { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean }
     | undefined;
+  /** OpenID Connect single sign-on for staff; undefined when the OIDC_* variables are unset. */
+  readonly oidc: { issuer: string; clientId: string; clientSecret: string; label: string } | undefined;
 }
 
 const url = (protocols: string[]) =>
@@ -92,6 +94,13 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: optional(z.enum(['true', 'false'])).default('true'),
   // Behind a load balancer: true, the number of proxy hops, or their addresses (comma-separated) — so rate limits see each client.
   TRUST_PROXY: optional(z.string().trim().regex(/^(true|false|\d{1,2}|[\w.:/,\s-]+)$/, 'must be true, false, a number of hops or proxy addresses')).default('false'),
+  // OpenID Connect single sign-on for staff: all three or none. The issuer's discovery document must answer at
+  // <issuer>/.well-known/openid-configuration; http:// only for a provider on a private network or in tests.
+  OIDC_ISSUER: optional(url(['https:', 'http:'])),
+  OIDC_CLIENT_ID: optional(z.string().trim().min(1)),
+  OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+  // The words after "Sign in with" on the staff sign-in button, e.g. "Okta" or "Google Workspace".
+  OIDC_LABEL: optional(z.string().trim().min(1).max(60, 'must be at most 60 characters')).default('single sign-on'),
   RETENTION_DAYS: optional(z.coerce.number().int().min(30, 'must be a whole number of at least 30')).default(365),
   // One of fatal, error, warn, info, debug, trace, silent.
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
@@ -119,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.S3_BUCKET && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError('S3_ACCESS_KEY_ID', 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_BUCKET is set');
   }
+  const oidcGiven = (['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).filter((name) => e[name] !== undefined);
+  if (oidcGiven.length > 0 && oidcGiven.length < 3) {
+    const missing = (['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).find((name) => e[name] === undefined)!;
+    throw new ConfigError(missing, `${missing} is required when ${oidcGiven.join(' and ')} ${oidcGiven.length === 1 ? 'is' : 'are'} set: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET`);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -143,6 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
         }
       : undefined,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, label: e.OIDC_LABEL }
+        : undefined,
   });
 }
 

@@ -80,3 +80,18 @@ export function checkAnswer(
       return values.every((v) => question.options.includes(v)) ? { value: [...new Set(values)] } : { error: 'Choose from the options' };
   }
 }
+
+/**
+ * Where an application came from: the careers site, a job board through the Greenhouse- or
+ * Lever-compatible apply APIs, or added by staff (a referral, an agency, a sourced candidate).
+ */
+export const APPLICATION_SOURCES = ['site', 'job_board', 'referral', 'agency', 'sourced'] as const;
+export type ApplicationSource = (typeof APPLICATION_SOURCES)[number];
+
+export const APPLICATION_SOURCE_LABELS: Record<ApplicationSource, string> = {
+  site: 'Careers site',
+  job_board: 'Job board',
+  referral: 'Referral',
+  agency: 'Agency',
+  sourced: 'Sourced',
+};

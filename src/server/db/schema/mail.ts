@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Every email the app sends. Without SMTP_URL this table is the outbox people read; with it,
@@ -14,6 +14,8 @@ export const mailMessages = pgTable(
     subject: text('subject').notNull(),
     textBody: text('text_body').notNull(),
     htmlBody: text('html_body'),
+    /** Extra headers sent with the message (List-Unsubscribe…). */
+    headers: jsonb('headers').$type<Record<string, string>>(),
     /** An iCalendar attachment (text/calendar) and its METHOD, for interview invites. */
     ical: text('ical'),
     icalMethod: text('ical_method'),

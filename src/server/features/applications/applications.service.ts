@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { applyFieldsSchema, checkAnswer, type ApplyFields } from '../../../shared/contracts/apply.ts';
+import { applyFieldsSchema, checkAnswer, type ApplicationSource, type ApplyFields } from '../../../shared/contracts/apply.ts';
 import { jobPath, type PublicJob } from '../../../shared/contracts/jobs.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, ValidationError, type FieldError } from '../../errors.ts';
@@ -46,6 +46,8 @@ export interface ApplyOptions {
   reuseResumeId?: number;
   /** The person signed in with a confirmed address, if any: their own application needs no emailed confirmation. */
   signedInPersonId?: number;
+  /** Where it came from: the careers site unless a job board sent it through an apply API. */
+  source?: ApplicationSource;
 }
 
 const CONFIRM_HOURS = 72;
@@ -111,7 +113,7 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
           personId,
           jobId: job.id,
           resumeId,
-          source: 'site',
+          source: options.source ?? 'site',
           idempotencyKey: values.idempotencyKey,
           consentProcessing: true,
           consentTalentPool: values.consentTalentPool,

@@ -121,6 +121,8 @@ describe(`applying through the Greenhouse-compatible API on ${testEngine}`, () =
     const [application] = await database.db.select().from(applications).where(eq(applications.id, body.application_id));
     expect(application!.jobId).toBe(job.id);
     expect(application!.consentProcessing).toBe(true);
+    // Staff can tell applications a job board sent from those made on the careers site.
+    expect(application!.source).toBe('job_board');
     const [person] = await database.db.select().from(people).where(eq(people.id, application!.personId));
     expect(person).toMatchObject({ name: 'Zoë Ødegård', email: fields.email, phone: '+47 555 01 234', location: 'Oslo, Norway' });
     const [resume] = await database.db.select().from(resumes).where(eq(resumes.id, application!.resumeId!));

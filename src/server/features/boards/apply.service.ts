@@ -111,6 +111,7 @@ async function submit(options: BoardApplyOptions, job: PublicJob, fields: Posted
       // An API client applies on the candidate's behalf and, by using its key, asserts that the candidate consented.
       fields: { ...fields, consentProcessing: ['yes'], idempotencyKey: [idempotencyKey(options, job.id)] },
       resume: application.resume,
+      source: 'job_board',
     });
   } catch (error) {
     if (error instanceof ValidationError) {

@@ -66,7 +66,7 @@ describe(`mail on ${testEngine}`, () => {
     expect(row!.sentAt).toBeInstanceOf(Date);
   });
 
-  it('delivers through SMTP from the job queue, with an iCalendar part when given', async () => {
+  it('delivers through SMTP from the job queue, with an iCalendar part and extra headers when given', async () => {
     const smtp = await smtpListener();
     try {
       const mail = createMailService({ db: database.db, smtpUrl: smtp.url, from: fromAddress('Day One', 'https://careers.example.test'), pollSeconds: 0.5, queueName: 'mail.test-deliver' });
@@ -77,8 +77,13 @@ describe(`mail on ${testEngine}`, () => {
         subject: 'Your interview',
         text: 'See you then.',
         ical: { method: 'REQUEST', content: 'BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n' },
+        headers: { 'List-Unsubscribe': '<https://careers.example.test/alerts/unsubscribe?alert=1&sig=x>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       });
       await until(() => smtp.received.length === 1);
+      // Header lines may be folded (RFC 5322): unfold before reading them.
+      const unfolded = smtp.received[0]!.raw.replace(/\r\n[ \t]+/g, ' ');
+      expect(unfolded).toContain('List-Unsubscribe: <https://careers.example.test/alerts/unsubscribe?alert=1&sig=x>');
+      expect(smtp.received[0]!.raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
       expect(smtp.received[0]!.to).toBe('candidate@example.test');
       expect(smtp.received[0]!.raw).toContain('Subject: Your interview');
       expect(smtp.received[0]!.raw).toContain('From: Day One Careers <no-reply@careers.example.test>');

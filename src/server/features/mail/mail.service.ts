@@ -53,6 +53,7 @@ export function createMailService(options: MailOptions): MailService {
         subject: message.subject,
         text: message.textBody,
         ...(message.htmlBody ? { html: message.htmlBody } : {}),
+        ...(message.headers ? { headers: message.headers } : {}),
         ...(message.ical ? { icalEvent: { method: message.icalMethod ?? 'REQUEST', content: message.ical } } : {}),
       });
       await db
@@ -79,6 +80,7 @@ export function createMailService(options: MailOptions): MailService {
           subject: message.subject,
           textBody: message.text,
           htmlBody: message.html ?? null,
+          headers: message.headers ?? null,
           ical: message.ical?.content ?? null,
           icalMethod: message.ical?.method ?? null,
           transport: transport ? 'smtp' : 'outbox',

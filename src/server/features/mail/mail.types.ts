@@ -8,6 +8,8 @@ export interface OutgoingMail {
   text: string;
   /** An HTML body, already escaped and safe. */
   html?: string;
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) on digests. */
+  headers?: Record<string, string>;
   /** An iCalendar invite to attach (text/calendar with this METHOD). */
   ical?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }

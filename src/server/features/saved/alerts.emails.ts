@@ -59,5 +59,8 @@ export function alertDigestMail({
       `<a href="${escape(unsubscribeUrl)}">Stop these emails</a> (no sign-in needed) or <a href="${escape(alertsUrl)}">manage your alerts</a>.</p>`,
     `<p>— ${escape(organization)} Careers</p>`,
   ].join('\n');
-  return { kind: 'job_alert_digest', to, subject, text, html };
+  // One-click unsubscribe from the mail client's own button (RFC 2369 and RFC 8058): the client
+  // POSTs "List-Unsubscribe=One-Click" to the same signed link, which needs no sign-in.
+  const headers = { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+  return { kind: 'job_alert_digest', to, subject, text, html, headers };
 }

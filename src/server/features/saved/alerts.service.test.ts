@@ -58,6 +58,9 @@ describe(`alert digests on ${testEngine}`, () => {
     expect(mail[0]!.subject).toBe('1 new job: Jobs matching “glassblower”; team: amazon-web-services');
     expect(mail[0]!.text).toContain(`https://careers.example.test/alerts/unsubscribe?alert=${id}&sig=`);
     expect(mail[0]!.html).toContain('Stop these emails');
+    // A mail client's own unsubscribe button (RFC 8058) posts to the same signed link.
+    expect(mail[0]!.headers?.['List-Unsubscribe']).toMatch(new RegExp(`^<https://careers\\.example\\.test/alerts/unsubscribe\\?alert=${id}&sig=[^>]+>$`));
+    expect(mail[0]!.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     const [row] = await t.database.db.select().from(jobAlerts).where(eq(jobAlerts.id, id));
     expect(row!.lastSentAt.getTime()).toBe(first.getTime());
 

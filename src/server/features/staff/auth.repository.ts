@@ -1,0 +1,212 @@
+import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import type { StaffRole } from '../../../domain/policy.ts';
+import type { Db } from '../../db/client.ts';
+import { staffInvites, staffUsers, teams } from '../../db/schema/index.ts';
+
+/** A member of staff as the users pages, sign-in and the CLI see them (never the password hash). */
+export interface StaffUserRow {
+  id: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  barRaiser: boolean;
+  level: number;
+  teamId: number | null;
+  teamName: string | null;
+  managerId: number | null;
+  managerName: string | null;
+  hasPassword: boolean;
+  oidcLinked: boolean;
+  demo: boolean;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+/** What sign-in needs of a member of staff, found by email. */
+export interface StaffCredentials {
+  id: number;
+  email: string;
+  passwordHash: string | null;
+  disabled: boolean;
+}
+
+const managers = sql`manager`;
+
+function userColumns() {
+  return {
+    id: staffUsers.id,
+    email: staffUsers.email,
+    name: staffUsers.name,
+    role: staffUsers.role,
+    barRaiser: staffUsers.barRaiser,
+    level: staffUsers.level,
+    teamId: staffUsers.teamId,
+    teamName: teams.name,
+    managerId: staffUsers.managerId,
+    managerName: sql<string | null>`(select ${managers}.name from staff_users ${managers} where ${managers}.id = ${staffUsers.managerId})`,
+    hasPassword: sql<boolean>`${staffUsers.passwordHash} is not null`,
+    oidcLinked: sql<boolean>`${staffUsers.oidcSubject} is not null`,
+    demo: staffUsers.demo,
+    disabledAt: staffUsers.disabledAt,
+    createdAt: staffUsers.createdAt,
+  };
+}
+
+type RawUser = Omit<StaffUserRow, 'role'> & { role: string };
+const typed = (row: RawUser): StaffUserRow => ({ ...row, role: row.role as StaffRole, hasPassword: Boolean(row.hasPassword), oidcLinked: Boolean(row.oidcLinked) });
+
+/** Every member of staff, enabled ones first, then by name and email. */
+export async function findStaffUsers(db: Db): Promise<StaffUserRow[]> {
+  const rows = await db
+    .select(userColumns())
+    .from(staffUsers)
+    .leftJoin(teams, eq(teams.id, staffUsers.teamId))
+    .orderBy(sql`${staffUsers.disabledAt} is not null`, asc(sql`lower(${staffUsers.name})`), asc(sql`lower(${staffUsers.email})`));
+  return rows.map(typed);
+}
+
+export async function findStaffUser(db: Db, id: number): Promise<StaffUserRow | undefined> {
+  const [row] = await db.select(userColumns()).from(staffUsers).leftJoin(teams, eq(teams.id, staffUsers.teamId)).where(eq(staffUsers.id, id));
+  return row ? typed(row) : undefined;
+}
+
+/** The same as findStaffUser, and locks the row until the transaction ends, so two admins' edits do not interleave. */
+export async function lockStaffUser(tx: Db, id: number): Promise<StaffUserRow | undefined> {
+  await tx.execute(sql`select id from staff_users where id = ${id} for update`);
+  return findStaffUser(tx, id);
+}
+
+/** Sign-in's view of the member of staff with this email, in any letter case. */
+export async function findStaffCredentials(db: Db, email: string): Promise<StaffCredentials | undefined> {
+  const [row] = await db
+    .select({ id: staffUsers.id, email: staffUsers.email, passwordHash: staffUsers.passwordHash, disabledAt: staffUsers.disabledAt })
+    .from(staffUsers)
+    .where(sql`lower(${staffUsers.email}) = lower(${email})`);
+  return row ? { id: row.id, email: row.email, passwordHash: row.passwordHash, disabled: row.disabledAt !== null } : undefined;
+}
+
+/** The member of staff linked to this OpenID Connect issuer and subject. */
+export async function findStaffByOidc(db: Db, issuer: string, subject: string): Promise<{ id: number; disabled: boolean } | undefined> {
+  const [row] = await db
+    .select({ id: staffUsers.id, disabledAt: staffUsers.disabledAt })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.oidcIssuer, issuer), eq(staffUsers.oidcSubject, subject)));
+  return row ? { id: row.id, disabled: row.disabledAt !== null } : undefined;
+}
+
+/** The enabled member of staff with this email who is not linked to any single sign-on account yet. */
+export async function findLinkableStaff(db: Db, email: string): Promise<{ id: number } | undefined> {
+  const [row] = await db
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(and(sql`lower(${staffUsers.email}) = lower(${email})`, isNull(staffUsers.disabledAt), isNull(staffUsers.oidcSubject)));
+  return row;
+}
+
+/** Links an account to an issuer and subject, unless it was linked meanwhile; true when linked. */
+export async function linkOidc(tx: Db, id: number, issuer: string, subject: string): Promise<boolean> {
+  const rows = await tx
+    .update(staffUsers)
+    .set({ oidcIssuer: issuer, oidcSubject: subject, updatedAt: sql`now()` })
+    .where(and(eq(staffUsers.id, id), isNull(staffUsers.oidcSubject)))
+    .returning({ id: staffUsers.id });
+  return rows.length > 0;
+}
+
+/** What a new member of staff is created with. */
+export interface NewStaffUser {
+  email: string;
+  name: string;
+  role: StaffRole;
+  barRaiser: boolean;
+  level: number;
+  teamId: number | null;
+  managerId: number | null;
+}
+
+/** Inserts a member of staff, or answers undefined when the email (in any letter case) is taken. */
+export async function insertStaffUser(tx: Db, user: NewStaffUser): Promise<{ id: number } | undefined> {
+  const [row] = await tx.insert(staffUsers).values(user).onConflictDoNothing().returning({ id: staffUsers.id });
+  return row;
+}
+
+/** The fields the users page edits. */
+export type StaffUserChanges = Partial<Pick<NewStaffUser, 'name' | 'role' | 'barRaiser' | 'level' | 'teamId' | 'managerId'>> & {
+  disabledAt?: Date | null;
+  passwordHash?: string;
+};
+
+export async function updateStaffUser(tx: Db, id: number, changes: StaffUserChanges): Promise<void> {
+  await tx
+    .update(staffUsers)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(eq(staffUsers.id, id));
+}
+
+/**
+ * Locks every enabled admin's row and counts those other than `exceptId`. Locking makes two
+ * admins who demote each other at the same moment take turns, so one of them is refused.
+ */
+export async function countOtherEnabledAdmins(tx: Db, exceptId: number): Promise<number> {
+  const result = (await tx.execute(sql`
+    select id from staff_users where role = 'admin' and disabled_at is null order by id for update`)) as unknown as { rows: Array<{ id: number }> };
+  return result.rows.filter((row) => Number(row.id) !== exceptId).length;
+}
+
+/** Every member of staff's manager, for refusing a reporting chain that loops. */
+export async function findManagerLinks(db: Db): Promise<Map<number, number | null>> {
+  const rows = await db.select({ id: staffUsers.id, managerId: staffUsers.managerId }).from(staffUsers);
+  return new Map(rows.map((row) => [row.id, row.managerId]));
+}
+
+/** Whether any demo account exists (the sign-in page then says where their passwords are). */
+export async function hasDemoStaff(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.demo, true)).limit(1);
+  return row !== undefined;
+}
+
+/** The content pack's teams, in the pack's order. */
+export async function findTeams(db: Db): Promise<Array<{ id: number; slug: string; name: string }>> {
+  return db.select({ id: teams.id, slug: teams.slug, name: teams.name }).from(teams).orderBy(asc(teams.position));
+}
+
+export async function insertInvite(tx: Db, invite: { tokenHash: string; userId: number; invitedBy: number | null; expiresAt: Date }): Promise<void> {
+  await tx.insert(staffInvites).values(invite);
+}
+
+/** Ends every unused invitation of a user, so that only the newest link works. */
+export async function retireInvitesOf(tx: Db, userId: number): Promise<void> {
+  await tx
+    .update(staffInvites)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(staffInvites.userId, userId), isNull(staffInvites.usedAt)));
+}
+
+/** The user an unused, unexpired invitation is for, when that user is enabled. */
+export async function findUsableInvite(db: Db, tokenHash: string): Promise<{ userId: number; email: string; name: string } | undefined> {
+  const [row] = await db
+    .select({ userId: staffUsers.id, email: staffUsers.email, name: staffUsers.name })
+    .from(staffInvites)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffInvites.userId))
+    .where(and(eq(staffInvites.tokenHash, tokenHash), isNull(staffInvites.usedAt), gt(staffInvites.expiresAt, sql`now()`), isNull(staffUsers.disabledAt)));
+  return row;
+}
+
+/** Marks an invitation used in one statement, so a link clicked twice at once works once; answers its user. */
+export async function spendInvite(tx: Db, tokenHash: string): Promise<number | undefined> {
+  const [row] = await tx
+    .update(staffInvites)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(staffInvites.tokenHash, tokenHash), isNull(staffInvites.usedAt), gt(staffInvites.expiresAt, sql`now()`)))
+    .returning({ userId: staffInvites.userId });
+  return row?.userId;
+}
+
+/** Whether an email (in any letter case) belongs to a member of staff other than `exceptId`. */
+export async function emailTaken(db: Db, email: string, exceptId = 0): Promise<boolean> {
+  const [row] = await db
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(and(sql`lower(${staffUsers.email}) = lower(${email})`, ne(staffUsers.id, exceptId)));
+  return row !== undefined;
+}
