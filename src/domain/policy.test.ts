@@ -23,6 +23,7 @@ const GLOBAL_EXPECTED: Record<GlobalAction, StaffRole[]> = {
   'settings.manage': ['admin'],
   'audit.view': ['admin'],
   'outbox.view': ['admin'],
+  'reports.view': ['admin', 'recruiter'],
 };
 
 const HM: TeamRole = 'hiring_manager';

@@ -10,7 +10,8 @@
  * - On a job's team, the hiring manager and recruiters run the job and its pipeline; only the
  *   hiring manager (or an admin) approves it; interviewers read the job and its applications
  *   and write notes, but move nothing.
- * - Users, settings, the audit log and the mail outbox are for admins.
+ * - Users, settings, the audit log and the mail outbox are for admins; aggregate reports are for
+ *   admins and recruiters.
  */
 export const STAFF_ROLES = ['admin', 'recruiter', 'hiring_manager', 'interviewer'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -48,6 +49,7 @@ export const GLOBAL_ACTIONS = [
   'settings.manage',
   'audit.view',
   'outbox.view',
+  'reports.view',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -88,6 +90,7 @@ const GLOBAL: Record<GlobalAction, readonly StaffRole[]> = {
   'settings.manage': ['admin'],
   'audit.view': ['admin'],
   'outbox.view': ['admin'],
+  'reports.view': ['admin', 'recruiter'],
 };
 
 const ON_TEAM: Record<JobScopedAction, readonly TeamRole[]> = {

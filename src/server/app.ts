@@ -35,6 +35,7 @@ import type { Queue } from './queue.ts';
 import type { Mail } from './features/mail/mail.types.ts';
 import type { AccountLimits, Rule } from './features/accounts/rate-limit.ts';
 import { staffRoutes, type StaffExtension } from './features/staff/staff.scope.ts';
+import { selfIdExtension } from './features/self-id/self-id.routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -221,7 +222,7 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     content,
     site,
     scripts: assets.scripts,
-    extensions: [...(overrides.staffExtensions ?? [])],
+    extensions: [selfIdExtension(), ...(overrides.staffExtensions ?? [])],
     ...(overrides.staffIdleMinutes ? { idleMinutes: overrides.staffIdleMinutes } : {}),
   });
 

@@ -3,6 +3,7 @@ import type { ContentSnapshot } from '../../shared/contracts/content.ts';
 import { jobPath, locationLabel, type PublicJob } from '../../shared/contracts/jobs.ts';
 import { Breadcrumb, Layout } from '../ui/Layout.tsx';
 import type { Page } from './pages.tsx';
+import { MIN_GROUP_SIZE, SELF_ID_QUESTIONS, selfIdField } from '../../domain/self-identification.ts';
 
 export interface ApplyFormState {
   /** What the candidate typed, by field name, shown again after an error (never a file). */
@@ -13,6 +14,8 @@ export interface ApplyFormState {
   hadFile: boolean;
   /** A signed-in candidate: the session's anti-forgery token, and the newest resume they can reuse (verified addresses only). */
   account?: { csrf: string; latestResume?: { id: number; filename: string; createdAt: Date } };
+  /** Whether to ask the voluntary self-identification questions (an admin's switch, off by default). */
+  selfIdentification?: boolean;
 }
 
 export const applyPath = (job: { id: number; slug: string }) => `${jobPath(job)}/apply`;
@@ -223,6 +226,7 @@ export function applyPage(content: ContentSnapshot, job: PublicJob, state: Apply
                 ))}
               </fieldset>
             ) : null}
+            {state.selfIdentification ? <SelfIdentification state={state} organization={content.organization} /> : null}
             <fieldset className="form-section">
               <legend>Your data</legend>
               <div className={error('consentProcessing') ? 'field field--error' : 'field'}>
@@ -255,6 +259,48 @@ export function applyPage(content: ContentSnapshot, job: PublicJob, state: Apply
       </Layout>
     ),
   };
+}
+
+/**
+ * The voluntary questions: every one optional, each with "prefer not to say", and a plain account
+ * of where the answers go (apart from the application, seen only as counts of larger groups).
+ */
+function SelfIdentification({ state, organization }: { state: ApplyFormState; organization: string }) {
+  return (
+    <fieldset className="form-section" aria-describedby="selfId-hint">
+      <legend>Voluntary self-identification (optional)</legend>
+      <p className="field__hint" id="selfId-hint">
+        {organization} uses these answers only to check that its hiring is fair. They are stored apart from your application,
+        without your name or email, and no one who decides on your application can see them. Reports show only counts of groups of at
+        least {MIN_GROUP_SIZE} people. Leave any question blank if you prefer.
+      </p>
+      {SELF_ID_QUESTIONS.map((question) => {
+        const name = selfIdField(question.key);
+        const error = state.errors.find((e) => e.field === name)?.message;
+        return (
+          <fieldset key={question.key} id={name} className={error ? 'field choice field--error' : 'field choice'} {...described(name, error)}>
+            <legend>
+              {question.label}
+              <span className="field__optional"> (optional)</span>
+            </legend>
+            <FieldError id={name} message={error} />
+            {question.options.map((option) => (
+              <div className="choice__option" key={option.value}>
+                <input
+                  type="radio"
+                  id={`${name}-${option.value}`}
+                  name={name}
+                  value={option.value}
+                  defaultChecked={state.values[name]?.[0] === option.value}
+                />
+                <label htmlFor={`${name}-${option.value}`}>{option.label}</label>
+              </div>
+            ))}
+          </fieldset>
+        );
+      })}
+    </fieldset>
+  );
 }
 
 function Notice({ content, title, lead, children }: { content: ContentSnapshot; title: string; lead: string; children?: ReactNode }) {

@@ -14,9 +14,11 @@ export interface StaffChrome {
   /** Unread in-app notifications. */
   unread: number;
   isAdmin: boolean;
+  /** Which workspace-wide pages the user may open (the policy decides; the menu only follows). */
+  may: { users: boolean; settings: boolean; audit: boolean; outbox: boolean; reports: boolean };
 }
 
-export type StaffSection = 'home' | 'jobs' | 'users' | 'audit' | 'outbox' | 'notifications' | 'settings' | 'none';
+export type StaffSection = 'home' | 'jobs' | 'users' | 'audit' | 'outbox' | 'notifications' | 'settings' | 'reports' | 'none';
 
 /**
  * A staff page: never indexed, titled "Error: …" when a form was refused, with the workspace
@@ -69,14 +71,15 @@ export function staffPage({
 }
 
 function StaffLayout({ chrome, section, scripts, children }: { chrome: StaffChrome; section: StaffSection; scripts: string[]; children: ReactNode }) {
-  const nav: Array<{ href: string; label: string; section: StaffSection; admin?: boolean }> = [
-    { href: '/staff', label: 'Home', section: 'home' },
-    { href: '/staff/jobs', label: 'Jobs', section: 'jobs' },
-    { href: '/staff/notifications', label: chrome.unread > 0 ? `Notifications (${chrome.unread})` : 'Notifications', section: 'notifications' },
-    { href: '/staff/users', label: 'Users', section: 'users', admin: true },
-    { href: '/staff/settings', label: 'Settings', section: 'settings', admin: true },
-    { href: '/staff/audit', label: 'Audit log', section: 'audit', admin: true },
-    { href: '/staff/outbox', label: 'Outbox', section: 'outbox', admin: true },
+  const nav: Array<{ href: string; label: string; section: StaffSection; shown: boolean }> = [
+    { href: '/staff', label: 'Home', section: 'home', shown: true },
+    { href: '/staff/jobs', label: 'Jobs', section: 'jobs', shown: true },
+    { href: '/staff/notifications', label: chrome.unread > 0 ? `Notifications (${chrome.unread} unread)` : 'Notifications', section: 'notifications', shown: true },
+    { href: '/staff/reports/self-identification', label: 'Reports', section: 'reports', shown: chrome.may.reports },
+    { href: '/staff/users', label: 'Users', section: 'users', shown: chrome.may.users },
+    { href: '/staff/settings', label: 'Settings', section: 'settings', shown: chrome.may.settings },
+    { href: '/staff/audit', label: 'Audit log', section: 'audit', shown: chrome.may.audit },
+    { href: '/staff/outbox', label: 'Outbox', section: 'outbox', shown: chrome.may.outbox },
   ];
   return (
     <>
@@ -97,7 +100,7 @@ function StaffLayout({ chrome, section, scripts, children }: { chrome: StaffChro
             <nav aria-label="Workspace">
               <ul className="nav">
                 {nav
-                  .filter((item) => !item.admin || chrome.isAdmin)
+                  .filter((item) => item.shown)
                   .map((item) => (
                     <li key={item.href}>
                       <a href={item.href} className="nav__link" aria-current={item.section === section ? 'page' : undefined}>

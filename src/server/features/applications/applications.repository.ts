@@ -1,6 +1,6 @@
 import { and, isNotNull, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applicationAnswers, applicationEvents, applications, auditEvents, authTokens, jobs, people, resumes } from '../../db/schema/index.ts';
+import { applicationAnswers, applicationEvents, applications, auditEvents, authTokens, jobs, people, resumes, selfIdentifications } from '../../db/schema/index.ts';
 
 const ACTIVE = sql`${applications.stage} not in ('hired', 'rejected', 'withdrawn')`;
 
@@ -70,6 +70,11 @@ export async function insertApplication(
     after: { jobId: application.jobId, stage: 'applied', source: application.source },
   });
   return id;
+}
+
+/** Stores self-identification answers apart: the job and the day only, never the person, the application or the time. */
+export async function insertSelfIdentification(tx: Db, jobId: number, answers: Record<string, string>): Promise<void> {
+  await tx.insert(selfIdentifications).values({ jobId, answers, createdAt: sql`date_trunc('day', now())` });
 }
 
 /** Stores a one-time token's hash for a person, for `purpose`, valid until `expiresAt`. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { SELF_ID_SETTING } from '../../../domain/self-identification.ts';
+import { getSetting } from '../staff/settings.repository.ts';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -46,6 +48,11 @@ const NO_STORE = 'no-store';
  * form filled in from their profile and can reuse their latest resume; their posts carry the
  * session's anti-forgery token (`deps.csrf`, the same helper the account pages use).
  */
+/** Whether an admin switched on the voluntary self-identification questions (off by default). */
+async function asksSelfIdentification(db: Db): Promise<boolean> {
+  return (await getSetting<boolean>(db, SELF_ID_SETTING)) === true;
+}
+
 export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps): void {
   const { db, content, publicUrl } = deps;
   const applyLimit = deps.applyLimit ?? { limit: 30, windowSeconds: 3600 };
@@ -104,7 +111,12 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
       const job = await openJob(request, reply, '');
       if (!job) return reply;
       const { account, values } = await signedInForm(request, reply);
-      return send(reply, 200, applyPage(snapshot(), job, { values, errors: [], idempotencyKey: randomUUID(), hadFile: false, ...(account ? { account } : {}) }));
+      const selfIdentification = await asksSelfIdentification(db);
+      return send(
+        reply,
+        200,
+        applyPage(snapshot(), job, { values, errors: [], idempotencyKey: randomUUID(), hadFile: false, selfIdentification, ...(account ? { account } : {}) }),
+      );
     });
 
     scope.post<{ Params: { id: string; slug: string } }>('/jobs/:id/:slug/apply', async (request, reply) => {
@@ -124,6 +136,7 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
       if (csrf && request.candidate) csrf.verify(request, fields[CSRF_FIELD]?.[0], { signedIn: true });
       const { account } = await signedInForm(request, reply);
       const reuse = account?.latestResume && fields.resumeChoice?.[0] === 'latest' ? account.latestResume.id : undefined;
+      const selfIdentification = await asksSelfIdentification(db);
       try {
         await applyForJob({
           db,
@@ -135,6 +148,7 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
           fields,
           ...(reuse !== undefined ? { resume: undefined, reuseResumeId: reuse } : { resume }),
           ...(request.candidate?.emailVerified ? { signedInPersonId: request.candidate.personId } : {}),
+          selfIdentification,
         });
       } catch (error) {
         if (error instanceof ValidationError) {
@@ -143,6 +157,7 @@ export function applicationsRoutes(app: FastifyInstance, deps: ApplicationsDeps)
             errors: error.fields,
             idempotencyKey: fields.idempotencyKey?.[0] && /^[0-9a-f-]{36}$/.test(fields.idempotencyKey[0]) ? fields.idempotencyKey[0] : randomUUID(),
             hadFile: resume !== undefined && reuse === undefined,
+            selfIdentification,
             ...(account ? { account } : {}),
           };
           if (!wantsHtml(request)) throw error;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { readSelfId } from '../../../domain/self-identification.ts';
 import { applyFieldsSchema, checkAnswer, type ApplicationSource, type ApplyFields } from '../../../shared/contracts/apply.ts';
 import { jobPath, type PublicJob } from '../../../shared/contracts/jobs.ts';
 import type { Db } from '../../db/client.ts';
@@ -13,6 +14,7 @@ import {
   findPersonEmail,
   findResumeOfPerson,
   insertApplication,
+  insertSelfIdentification,
   insertResume,
   insertToken,
   upsertPerson,
@@ -48,6 +50,8 @@ export interface ApplyOptions {
   signedInPersonId?: number;
   /** Where it came from: the careers site unless a job board sent it through an apply API. */
   source?: ApplicationSource;
+  /** Whether the form asked the voluntary self-identification questions (an admin's switch). */
+  selfIdentification?: boolean;
 }
 
 const CONFIRM_HOURS = 72;
@@ -68,7 +72,7 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
     if (earlier && earlier.jobId === job.id) return { applicationId: earlier.id, replayed: true };
   }
 
-  const { values, answers } = validate(job, fields, options.resume !== undefined || options.reuseResumeId !== undefined);
+  const { values, answers, selfId } = validate(job, fields, options.resume !== undefined || options.reuseResumeId !== undefined, options.selfIdentification ?? false);
   const resume = options.resume ? { ...(await readResume(options.resume.bytes)), filename: safeFilename(options.resume.filename), bytes: options.resume.bytes } : undefined;
   const storageKey = resume && resume.kind !== 'txt' ? await options.files.put(resume.bytes) : undefined;
   const signedInEmail = options.signedInPersonId !== undefined ? await findPersonEmail(db, options.signedInPersonId) : undefined;
@@ -122,6 +126,8 @@ export async function applyForJob(options: ApplyOptions): Promise<{ applicationI
         },
         answers,
       );
+      // Kept apart: the job and the day only, nothing that leads back to the person or the application.
+      if (Object.keys(selfId).length) await insertSelfIdentification(tx, job.id, selfId);
       return { applicationId, personId };
     }));
   } catch (error) {
@@ -162,7 +168,7 @@ export async function confirmApplication({ db, token }: { db: Db; token: string 
   });
 }
 
-function validate(job: PublicJob, fields: PostedFields, hasFile: boolean) {
+function validate(job: PublicJob, fields: PostedFields, hasFile: boolean, askSelfId: boolean) {
   const first = (name: string) => fields[name]?.[0];
   const parsed = applyFieldsSchema.safeParse({
     name: first('name'),
@@ -190,8 +196,10 @@ function validate(job: PublicJob, fields: PostedFields, hasFile: boolean) {
     if ('error' in checked) errors.push({ field: `q${question.id}`, message: checked.error });
     else if (checked.value !== null) answers.push({ questionId: question.id, value: checked.value });
   }
+  const selfId = askSelfId ? readSelfId(fields) : { answers: {}, errors: [] };
+  errors.push(...selfId.errors);
   if (errors.length || !parsed.success) throw new ValidationError(`There ${errors.length === 1 ? 'is a problem' : `are ${errors.length} problems`} with your application.`, errors);
-  return { values: parsed.data as ApplyFields, answers };
+  return { values: parsed.data as ApplyFields, answers, selfId: selfId.answers };
 }
 
 /** A file name safe to keep and to send back: no control characters or path separators, at most 120 characters. */

@@ -256,6 +256,13 @@ async function staffPlugin(app: FastifyInstance, deps: StaffRoutesDeps, table: S
         csrf: csrf.token(request, reply),
         unread: user ? await countUnreadNotifications(db, user.id) : 0,
         isAdmin: user?.role === 'admin',
+        may: {
+          users: user ? can(user, 'users.manage') : false,
+          settings: user ? can(user, 'settings.manage') : false,
+          audit: user ? can(user, 'audit.view') : false,
+          outbox: user ? can(user, 'outbox.view') : false,
+          reports: user ? can(user, 'reports.view') : false,
+        },
       };
     },
     async signIn(request, reply, userId) {
