@@ -4,3 +4,4 @@ export * from './people.ts';
 export * from './mail.ts';
 export * from './applications.ts';
 export * from './staff.ts';
+export * from './loops.ts';
