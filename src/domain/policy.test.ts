@@ -43,6 +43,8 @@ const JOB_EXPECTED: Record<JobScopedAction, TeamRole[]> = {
   'application.reject': [HM, REC],
   'application.note': [HM, REC, INT],
   'application.tag': [HM, REC],
+  'loop.view': [HM, REC],
+  'loop.plan': [HM, REC],
 };
 
 describe('the policy', () => {
@@ -61,6 +63,21 @@ describe('the policy', () => {
         const expected = role === 'admin' || (teamRole !== null && JOB_EXPECTED[action].includes(teamRole));
         it(`${expected ? 'lets' : 'stops'} a ${role} who is ${teamRole ?? 'not on the team'} ${expected ? 'do' : 'from doing'} ${action}`, () => {
           expect(can({ id: 1, role }, action, { teamRole })).toBe(expected);
+        });
+      }
+    }
+  }
+
+  for (const role of STAFF_ROLES) {
+    for (const teamRole of [HM, REC, INT, null]) {
+      for (const isInterviewer of [true, false]) {
+        const who = `a ${role} who is ${teamRole ?? 'not on the team'}${isInterviewer ? ' and holds the interview' : ''}`;
+        it(`lets ${who} write feedback only when the interview is theirs`, () => {
+          expect(can({ id: 1, role }, 'feedback.write', { teamRole, isInterviewer })).toBe(isInterviewer);
+        });
+        const kit = isInterviewer || role === 'admin' || teamRole === HM || teamRole === REC;
+        it(`${kit ? 'shows' : 'hides'} the interview kit to ${who}`, () => {
+          expect(can({ id: 1, role }, 'interview.kit', { teamRole, isInterviewer })).toBe(kit);
         });
       }
     }

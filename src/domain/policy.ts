@@ -67,10 +67,16 @@ export const JOB_SCOPED_ACTIONS = [
   'application.reject',
   'application.note',
   'application.tag',
+  'loop.view',
+  'loop.plan',
 ] as const;
 export type JobScopedAction = (typeof JOB_SCOPED_ACTIONS)[number];
 
-export type Action = GlobalAction | JobScopedAction;
+/** Actions on one interview: its kit and its feedback. */
+export const INTERVIEW_ACTIONS = ['interview.kit', 'feedback.write'] as const;
+export type InterviewAction = (typeof INTERVIEW_ACTIONS)[number];
+
+export type Action = GlobalAction | JobScopedAction | InterviewAction;
 
 /** The one asking. */
 export interface Actor {
@@ -81,6 +87,11 @@ export interface Actor {
 /** The actor's place on the job's hiring team, or null when they are not on it. */
 export interface JobTarget {
   teamRole: TeamRole | null;
+}
+
+/** An interview: the actor's place on its job's team, and whether the interview is theirs. */
+export interface InterviewTarget extends JobTarget {
+  isInterviewer: boolean;
 }
 
 const GLOBAL: Record<GlobalAction, readonly StaffRole[]> = {
@@ -106,21 +117,38 @@ const ON_TEAM: Record<JobScopedAction, readonly TeamRole[]> = {
   'application.reject': ['hiring_manager', 'recruiter'],
   'application.note': TEAM_ROLES,
   'application.tag': ['hiring_manager', 'recruiter'],
+  'loop.view': ['hiring_manager', 'recruiter'],
+  'loop.plan': ['hiring_manager', 'recruiter'],
 };
 
 export function isGlobalAction(action: Action): action is GlobalAction {
   return (GLOBAL_ACTIONS as readonly string[]).includes(action);
 }
 
-/** May `actor` do `action` (to the job `target`, for job-scoped actions)? */
+export function isInterviewAction(action: Action): action is InterviewAction {
+  return (INTERVIEW_ACTIONS as readonly string[]).includes(action);
+}
+
+/**
+ * May `actor` do `action` (to the job `target`, for job-scoped actions; to the interview, for
+ * interview actions)? Feedback is written only by the interviewer whose interview it is, admins
+ * included; whose feedback may be read is the sealing rule's to say (src/domain/sealing.ts).
+ */
 export function can(actor: Actor, action: GlobalAction): boolean;
 export function can(actor: Actor, action: JobScopedAction, target: JobTarget): boolean;
-export function can(actor: Actor, action: Action, target?: JobTarget): boolean {
+export function can(actor: Actor, action: InterviewAction, target: InterviewTarget): boolean;
+export function can(actor: Actor, action: Action, target?: JobTarget | InterviewTarget): boolean {
+  if (isInterviewAction(action)) {
+    const interview = target as InterviewTarget | undefined;
+    if (!interview) return false;
+    if (action === 'feedback.write') return interview.isInterviewer;
+    return interview.isInterviewer || actor.role === 'admin' || interview.teamRole === 'hiring_manager' || interview.teamRole === 'recruiter';
+  }
   if (actor.role === 'admin') return true;
   if (isGlobalAction(action)) return GLOBAL[action].includes(actor.role);
   const teamRole = target?.teamRole ?? null;
   if (teamRole === null) return false;
-  return ON_TEAM[action].includes(teamRole);
+  return ON_TEAM[action as JobScopedAction].includes(teamRole);
 }
 
 /** Which jobs a list may show the actor: every job for admins, else the jobs whose team they are on. */

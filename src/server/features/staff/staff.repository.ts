@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, auditEvents, jobTeam, jobs, sessions, staffNotifications, staffUsers } from '../../db/schema/index.ts';
+import { applications, auditEvents, interviews, jobTeam, jobs, loops, sessions, staffNotifications, staffUsers } from '../../db/schema/index.ts';
 import type { StaffRole, TeamRole } from '../../../domain/policy.ts';
 
 /** A staff session with its user, when the session exists, has not expired and the user is enabled. */
@@ -61,6 +61,24 @@ export async function findApplicationTeamRole(
     .leftJoin(jobTeam, and(eq(jobTeam.jobId, applications.jobId), eq(jobTeam.userId, userId)))
     .where(eq(applications.id, applicationId));
   return row ? { jobId: row.jobId, teamRole: (row.teamRole as TeamRole | null) ?? null } : undefined;
+}
+
+/** The job of an interview, the user's place on its team, and whether the interview is theirs; undefined when it does not exist. */
+export async function findInterviewAccess(
+  db: Db,
+  interviewId: number,
+  userId: number,
+): Promise<{ jobId: number; applicationId: number; teamRole: TeamRole | null; isInterviewer: boolean } | undefined> {
+  const [row] = await db
+    .select({ jobId: applications.jobId, applicationId: applications.id, teamRole: jobTeam.role, interviewerId: interviews.interviewerId })
+    .from(interviews)
+    .innerJoin(loops, eq(loops.id, interviews.loopId))
+    .innerJoin(applications, eq(applications.id, loops.applicationId))
+    .leftJoin(jobTeam, and(eq(jobTeam.jobId, applications.jobId), eq(jobTeam.userId, userId)))
+    .where(eq(interviews.id, interviewId));
+  return row
+    ? { jobId: row.jobId, applicationId: row.applicationId, teamRole: (row.teamRole as TeamRole | null) ?? null, isInterviewer: row.interviewerId === userId }
+    : undefined;
 }
 
 export async function countUnreadNotifications(db: Db, userId: number): Promise<number> {

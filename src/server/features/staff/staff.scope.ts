@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can, isGlobalAction, type Action, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
+import { can, isGlobalAction, isInterviewAction, type Action, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
 import type { Page } from '../../../web/careers/pages.tsx';
 import { renderPage } from '../../../web/render.tsx';
 import type { SiteContext } from '../../../web/ui/Document.tsx';
@@ -17,6 +17,7 @@ import {
   countUnreadNotifications,
   deleteStaffSession,
   findApplicationTeamRole,
+  findInterviewAccess,
   findJobTeamRole,
   findStaffSession,
   insertStaffSession,
@@ -57,12 +58,19 @@ export interface StaffContext {
   /** The job the request is about (given directly, or through its application). */
   jobId?: number;
   applicationId?: number;
+  interviewId?: number;
   /** The user's place on that job's hiring team. */
   teamRole: TeamRole | null;
+  /** For interview routes: whether the interview is the user's own. */
+  isInterviewer?: boolean;
 }
 
 /** Which job a route is about, read from its URL parameters. */
-export type RouteTarget = { kind: 'none' } | { kind: 'job'; param: string } | { kind: 'application'; param: string };
+export type RouteTarget =
+  | { kind: 'none' }
+  | { kind: 'job'; param: string }
+  | { kind: 'application'; param: string }
+  | { kind: 'interview'; param: string };
 
 export interface StaffRouteDef {
   method: 'GET' | 'POST';
@@ -201,6 +209,13 @@ async function staffPlugin(app: FastifyInstance, deps: StaffRoutesDeps, table: S
     }
     if (isGlobalAction(def.action)) throw new Error(`${def.method} ${def.url}: ${def.action} takes no target`);
     const id = parseId(params[target.param]);
+    if (target.kind === 'interview' || isInterviewAction(def.action)) {
+      if (target.kind !== 'interview' || !isInterviewAction(def.action)) throw new Error(`${def.method} ${def.url}: ${def.action} and an ${target.kind} target do not go together`);
+      const found = id === undefined ? undefined : await findInterviewAccess(db, id, user.id);
+      if (!found || id === undefined) throw new NotFoundError('There is no such interview.');
+      if (!can(user, def.action, found)) throw forbidden();
+      return { user, jobId: found.jobId, applicationId: found.applicationId, interviewId: id, teamRole: found.teamRole, isInterviewer: found.isInterviewer };
+    }
     if (target.kind === 'job') {
       const found = id === undefined ? undefined : await findJobTeamRole(db, id, user.id);
       if (!found || id === undefined) throw new NotFoundError('There is no such job.');
