@@ -83,6 +83,17 @@ describe('the policy', () => {
     }
   }
 
+  for (const role of STAFF_ROLES) {
+    for (const teamRole of [HM, REC, INT, null]) {
+      for (const loopMember of [true, false]) {
+        const expected = loopMember || role === 'admin' || teamRole === HM || teamRole === REC;
+        it(`${expected ? 'lets' : 'stops'} a ${role} who is ${teamRole ?? 'not on the team'}${loopMember ? ' and in the loop' : ''} ${expected ? 'open' : 'from opening'} the loop's feedback (sealing decides what shows)`, () => {
+          expect(can({ id: 1, role }, 'feedback.read', { teamRole, loopMember })).toBe(expected);
+        });
+      }
+    }
+  }
+
   it('puts only hiring managers (or admins) in the hiring manager seat and only recruiters in the recruiter seat', () => {
     expect(mayJoinTeamAs('hiring_manager', 'hiring_manager')).toBe(true);
     expect(mayJoinTeamAs('recruiter', 'hiring_manager')).toBe(false);

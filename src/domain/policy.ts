@@ -76,7 +76,14 @@ export type JobScopedAction = (typeof JOB_SCOPED_ACTIONS)[number];
 export const INTERVIEW_ACTIONS = ['interview.kit', 'feedback.write'] as const;
 export type InterviewAction = (typeof INTERVIEW_ACTIONS)[number];
 
-export type Action = GlobalAction | JobScopedAction | InterviewAction;
+/**
+ * Reading a loop's feedback: for the loop's members (its interviewers, bar raiser and hiring
+ * manager) and the job's recruiters; what each may see of it is the sealing rule's to say.
+ */
+export const LOOP_ACTIONS = ['feedback.read'] as const;
+export type LoopAction = (typeof LOOP_ACTIONS)[number];
+
+export type Action = GlobalAction | JobScopedAction | InterviewAction | LoopAction;
 
 /** The one asking. */
 export interface Actor {
@@ -87,6 +94,11 @@ export interface Actor {
 /** The actor's place on the job's hiring team, or null when they are not on it. */
 export interface JobTarget {
   teamRole: TeamRole | null;
+}
+
+/** An application's loop: the actor's place on the job's team, and whether they are a member of the loop. */
+export interface LoopTarget extends JobTarget {
+  loopMember: boolean;
 }
 
 /** An interview: the actor's place on its job's team, and whether the interview is theirs. */
@@ -125,6 +137,10 @@ export function isGlobalAction(action: Action): action is GlobalAction {
   return (GLOBAL_ACTIONS as readonly string[]).includes(action);
 }
 
+export function isLoopAction(action: Action): action is LoopAction {
+  return (LOOP_ACTIONS as readonly string[]).includes(action);
+}
+
 export function isInterviewAction(action: Action): action is InterviewAction {
   return (INTERVIEW_ACTIONS as readonly string[]).includes(action);
 }
@@ -137,7 +153,13 @@ export function isInterviewAction(action: Action): action is InterviewAction {
 export function can(actor: Actor, action: GlobalAction): boolean;
 export function can(actor: Actor, action: JobScopedAction, target: JobTarget): boolean;
 export function can(actor: Actor, action: InterviewAction, target: InterviewTarget): boolean;
-export function can(actor: Actor, action: Action, target?: JobTarget | InterviewTarget): boolean {
+export function can(actor: Actor, action: LoopAction, target: LoopTarget): boolean;
+export function can(actor: Actor, action: Action, target?: JobTarget | InterviewTarget | LoopTarget): boolean {
+  if (isLoopAction(action)) {
+    const loop = target as LoopTarget | undefined;
+    if (!loop) return false;
+    return loop.loopMember || actor.role === 'admin' || loop.teamRole === 'hiring_manager' || loop.teamRole === 'recruiter';
+  }
   if (isInterviewAction(action)) {
     const interview = target as InterviewTarget | undefined;
     if (!interview) return false;

@@ -81,6 +81,17 @@ export async function findInterviewAccess(
     : undefined;
 }
 
+/** Whether the user is a member of the application's loop: one of its interviewers (bar raiser included) or its hiring manager. */
+export async function isLoopMember(db: Db, applicationId: number, userId: number): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql<number>`1` })
+    .from(loops)
+    .leftJoin(interviews, and(eq(interviews.loopId, loops.id), eq(interviews.interviewerId, userId)))
+    .where(and(eq(loops.applicationId, applicationId), sql`(${interviews.id} is not null or ${loops.hiringManagerId} = ${userId})`))
+    .limit(1);
+  return rows.length > 0;
+}
+
 export async function countUnreadNotifications(db: Db, userId: number): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can, isGlobalAction, isInterviewAction, type Action, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
+import { can, isGlobalAction, isInterviewAction, isLoopAction, type Action, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
 import type { Page } from '../../../web/careers/pages.tsx';
 import { renderPage } from '../../../web/render.tsx';
 import type { SiteContext } from '../../../web/ui/Document.tsx';
@@ -21,6 +21,7 @@ import {
   findJobTeamRole,
   findStaffSession,
   insertStaffSession,
+  isLoopMember,
   slideStaffSession,
 } from './staff.repository.ts';
 
@@ -63,6 +64,8 @@ export interface StaffContext {
   teamRole: TeamRole | null;
   /** For interview routes: whether the interview is the user's own. */
   isInterviewer?: boolean;
+  /** For loop routes (feedback.read): whether the user is a member of the application's loop. */
+  loopMember?: boolean;
 }
 
 /** Which job a route is about, read from its URL parameters. */
@@ -217,6 +220,7 @@ async function staffPlugin(app: FastifyInstance, deps: StaffRoutesDeps, table: S
       return { user, jobId: found.jobId, applicationId: found.applicationId, interviewId: id, teamRole: found.teamRole, isInterviewer: found.isInterviewer };
     }
     if (target.kind === 'job') {
+      if (isLoopAction(def.action)) throw new Error(`${def.method} ${def.url}: ${def.action} needs an application target`);
       const found = id === undefined ? undefined : await findJobTeamRole(db, id, user.id);
       if (!found || id === undefined) throw new NotFoundError('There is no such job.');
       if (!can(user, def.action, found)) throw forbidden();
@@ -224,6 +228,11 @@ async function staffPlugin(app: FastifyInstance, deps: StaffRoutesDeps, table: S
     }
     const found = id === undefined ? undefined : await findApplicationTeamRole(db, id, user.id);
     if (!found || id === undefined) throw new NotFoundError('There is no such application.');
+    if (isLoopAction(def.action)) {
+      const loopMember = await isLoopMember(db, id, user.id);
+      if (!can(user, def.action, { ...found, loopMember })) throw forbidden();
+      return { user, jobId: found.jobId, applicationId: id, teamRole: found.teamRole, loopMember };
+    }
     if (!can(user, def.action, found)) throw forbidden();
     return { user, jobId: found.jobId, applicationId: id, teamRole: found.teamRole };
   }
