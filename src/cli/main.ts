@@ -9,6 +9,7 @@ import { startServer, stopOnSignals } from '../server/main.ts';
 import { createMailService } from '../server/features/mail/mail.service.ts';
 import { apikeyCommand } from './apikey.ts';
 import { retentionCommand, RETENTION_USAGE } from './retention.ts';
+import { usersCommand } from './users.ts';
 
 /** Where the CLI reads its settings and writes its words; tests pass their own. */
 export interface CliIo {
@@ -39,6 +40,9 @@ Commands:
 ${RETENTION_USAGE}
   apikey create --name NAME | list | revoke ID
                         Keys for the job-board apply APIs (a key is shown once, stored hashed)
+  users create --email EMAIL --role ROLE [--name NAME] | list
+                        Add a member of staff (the first admin) and print their invitation
+                        link; list the staff (see docs/staff-accounts.md)
   help                  Show this help
 
 Settings come from environment variables; see README.md ("Configuration").
@@ -56,6 +60,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
   try {
     // apikey has options of its own; it parses them itself.
     if (argv[0] === 'apikey') return await apikeyCommand(loadConfig(io.env), argv.slice(1), io);
+    if (argv[0] === 'users') return await usersCommand(loadConfig(io.env), argv.slice(1), io);
     if (argv[0] === 'retention') return await retentionCommand(() => loadConfig(io.env), argv.slice(1), io);
     const { positionals, values } = parseArgs({
       args: argv,

@@ -36,6 +36,14 @@ import type { Mail } from './features/mail/mail.types.ts';
 import type { AccountLimits, Rule } from './features/accounts/rate-limit.ts';
 import { staffRoutes, type StaffExtension } from './features/staff/staff.scope.ts';
 import { selfIdExtension } from './features/self-id/self-id.routes.ts';
+import { staffAuthExtension, type StaffAuthOptions } from './features/staff/auth.routes.ts';
+import { staffJobsExtension } from './features/staff-jobs/staff-jobs.routes.ts';
+import { loopsExtension } from './features/loops/loops.routes.ts';
+import { registerFeedbackReminders } from './features/loops/reminders.ts';
+import { feedbackDueWaiting, upcomingInterviewsWaiting } from './features/loops/loops.waiting.ts';
+import { feedbackExtension } from './features/feedback/feedback.routes.ts';
+import { workspaceExtension } from './features/workspace/workspace.routes.ts';
+import type { WaitingSource } from './features/workspace/workspace.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +64,10 @@ export interface AppDeps {
   staffExtensions?: StaffExtension[];
   /** Minutes without a request that end a staff session, when not the default (60). */
   staffIdleMinutes?: number;
+  /** Further groups of "Waiting for you" on the staff home page (tests add their own). */
+  staffWaiting?: WaitingSource[];
+  /** Rate limits of the staff sign-in form, when not the defaults (tests make them small). */
+  staffSignInLimits?: StaffAuthOptions['limits'];
 }
 
 declare module 'fastify' {
@@ -200,6 +212,13 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
       teamName,
     });
     app.addHook('onClose', stopDigests);
+    const stopReminders = await registerFeedbackReminders(queue, {
+      db: database.db,
+      mail,
+      publicUrl: config.publicUrl,
+      organization: () => content.current()?.organization ?? 'Day One',
+    });
+    app.addHook('onClose', stopReminders);
     await registerRetentionWorker(queue, { db: database.db, files, days: config.retentionDays, log: app.log });
     app.addHook('onClose', () => queue.offWork('privacy-retention'));
   }
@@ -222,7 +241,13 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     content,
     site,
     scripts: assets.scripts,
-    extensions: [selfIdExtension(), ...(overrides.staffExtensions ?? [])],
+    extensions: [
+      staffAuthExtension(overrides.staffSignInLimits ? { limits: overrides.staffSignInLimits } : {}),
+      staffJobsExtension(),
+      loopsExtension(),
+      feedbackExtension(),
+      workspaceExtension({ waiting: [upcomingInterviewsWaiting, feedbackDueWaiting, ...(overrides.staffWaiting ?? [])] }),
+      selfIdExtension(), ...(overrides.staffExtensions ?? [])],
     ...(overrides.staffIdleMinutes ? { idleMinutes: overrides.staffIdleMinutes } : {}),
   });
 

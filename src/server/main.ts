@@ -7,6 +7,9 @@ import { sweepOrphanFiles } from './files/sweep.ts';
 import { join } from 'node:path';
 import { countRequisitions } from './features/jobs/jobs.repository.ts';
 import { seedDemoJobs } from './features/jobs/jobs.transfer.ts';
+import { seedDemoWorkspace, type DemoAccount } from './features/workspace/demo-workspace.ts';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { STAFF_ROLE_LABELS } from '../domain/policy.ts';
 
 /** How many demo jobs the first start adds, and from which seed, so every fresh site looks the same. */
 const FIRST_START_JOBS = { count: 200, seed: 1 };
@@ -42,8 +45,18 @@ export async function startServer(baseConfig: Config): Promise<Server> {
         const { imported } = await seedDemoJobs({ db: database.db, ...FIRST_START_JOBS, now: new Date() });
         app.log.info({ jobs: imported, seed: FIRST_START_JOBS.seed }, 'added demo jobs to an empty database (remove them before going live)');
       }
+      // A living workspace too: one demo account per role, jobs in every status, applications in every stage.
+      const accounts = await seedDemoWorkspace({ db: database.db, now: new Date() });
+      if (accounts.length > 0) {
+        await writeFile(demoLoginsFile(config), demoLoginsText(accounts, config.publicUrl), { mode: 0o600 });
+        await chmod(demoLoginsFile(config), 0o600);
+        app.log.info({ accounts: accounts.length }, 'added demo staff accounts, jobs and applications (disable the accounts before going live)');
+      }
     }
+    const logins = await readFile(demoLoginsFile(config), 'utf8').catch(() => undefined);
     const address = await app.listen({ port: config.port, host: config.host });
+    // Printed at every start, so a newcomer finds the way in; the file lives in DATA_DIR (0600).
+    if (logins && config.logLevel !== 'silent') process.stdout.write(logins);
     const running = app;
     const runningQueue = queue;
     let stopping: Promise<void> | undefined;
@@ -64,6 +77,23 @@ export async function startServer(baseConfig: Config): Promise<Server> {
     await database.close().catch(() => {});
     throw error;
   }
+}
+
+/** Where the first start keeps the demo logins it printed, to print them again at later starts. */
+function demoLoginsFile(config: Config): string {
+  return join(config.dataDir, 'demo-logins.txt');
+}
+
+function demoLoginsText(accounts: DemoAccount[], publicUrl: string): string {
+  const width = Math.max(...accounts.map((a) => a.email.length));
+  const lines = accounts.map((a) => `  ${(STAFF_ROLE_LABELS[a.role] + (a.barRaiser ? ' (bar raiser)' : '')).padEnd(28)} ${a.email.padEnd(width)}  ${a.password}`);
+  return [
+    '',
+    `Demo staff accounts (sign in at ${publicUrl}/staff/sign-in; demo data only — disable these before going live):`,
+    ...lines,
+    '',
+    '',
+  ].join('\n');
 }
 
 /** Stops the server on SIGTERM or SIGINT, then exits; a second signal exits at once. */

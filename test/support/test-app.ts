@@ -36,7 +36,7 @@ export async function testApp(
     /** Settings to change, as environment variables (e.g. PUBLIC_URL). */
     env?: Record<string, string>;
     /** Extra dependencies of buildApp, such as a recording mail or small rate limits. */
-    deps?: Pick<AppDeps, 'mail' | 'accountLimits' | 'accountExtensions' | 'staffExtensions' | 'staffIdleMinutes' | 'queue'>;
+    deps?: Pick<AppDeps, 'mail' | 'accountLimits' | 'accountExtensions' | 'staffExtensions' | 'staffIdleMinutes' | 'staffSignInLimits' | 'staffWaiting' | 'queue'>;
     /** Registers routes not yet wired into buildApp, before the app is ready. */
     routes?: (app: FastifyInstance, deps: { config: Config; database: TestDatabase }) => void;
   } = {},

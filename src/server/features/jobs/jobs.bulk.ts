@@ -9,10 +9,67 @@ import { titleWordsOf, type JobRow } from './jobs.repository.ts';
 /** Yearly factors for pay_max_annual: 2,080 hours, 260 days, 52 weeks, 12 months. */
 const HOURS_PER: Record<PayUnit, number> = { HOUR: 2080, DAY: 260, WEEK: 52, MONTH: 12, YEAR: 1 };
 
+/** The columns of a job record as JSON carries them into a statement (json_to_recordset / json_to_record). */
+const RECORD_COLUMNS = `n int, requisition_id text, slug text, title text, team_id int, team_name text, category text, level smallint,
+  employment_type text, workplace_type text, applicant_countries text[], locations jsonb, countries text[], cities text[],
+  description_md text, basic_qualifications text[], preferred_qualifications text[], qualifications text,
+  pay_currency text, pay_min numeric, pay_max numeric, pay_unit text, pay_max_annual numeric,
+  status text, headcount int, posted_at timestamptz, closes_at timestamptz, anonymized_screening boolean,
+  principle_ids int[], questions json`;
+
+/**
+ * A job's search document from the columns of a record named `source` (title A, category and
+ * team B, description and qualifications C). Insert and update both use it, so an edited job is
+ * found exactly as a newly written one.
+ */
+function searchDocSql(source: string) {
+  return sql.raw(`setweight(to_tsvector('english', ${source}.title), 'A')
+    || setweight(to_tsvector('english', ${source}.category || ' ' || ${source}.team_name), 'B')
+    || setweight(to_tsvector('english', ${source}.description_md || ' ' || ${source}.qualifications), 'C')`);
+}
+
+/** One job as a record for the statements below: every derived column (countries, cities, yearly pay) computed one way. */
+function jobRecord(row: JobRow, n: number, now: string) {
+  const input = row.input;
+  return {
+    n,
+    requisition_id: row.requisitionId ?? null,
+    slug: row.slug,
+    title: input.title,
+    team_id: row.teamId,
+    team_name: row.teamName,
+    category: input.category,
+    level: input.level,
+    employment_type: input.employmentType,
+    workplace_type: input.workplaceType,
+    applicant_countries: input.applicantCountries,
+    locations: input.locations,
+    countries: [...new Set([...input.locations.map((l) => l.country), ...input.applicantCountries])],
+    cities: [...new Set(input.locations.map((l) => `${l.city}, ${l.country}`))],
+    description_md: input.description,
+    basic_qualifications: input.basicQualifications,
+    preferred_qualifications: input.preferredQualifications,
+    qualifications: [...input.basicQualifications, ...input.preferredQualifications].join(' '),
+    pay_currency: input.pay?.currency ?? null,
+    pay_min: input.pay?.min ?? null,
+    pay_max: input.pay?.max ?? null,
+    pay_unit: input.pay?.unit ?? null,
+    pay_max_annual: input.pay ? input.pay.max * HOURS_PER[input.pay.unit] : null,
+    status: input.status,
+    headcount: input.headcount,
+    posted_at: input.postedAt?.toISOString() ?? (input.status === 'open' ? now : null),
+    closes_at: input.closesAt?.toISOString() ?? null,
+    anonymized_screening: row.anonymizedScreening ?? false,
+    principle_ids: row.principleIds,
+    questions: input.questions,
+  };
+}
+
 /**
  * Inserts a batch of jobs, their principles, questions and title words in ONE statement: the
  * batch travels as a single JSON parameter, ids are drawn from the identity sequence inside
  * the statement, and the search document is computed by PostgreSQL (title A, category and team B, text C).
+ * Only open jobs add their title words: "did you mean" must never suggest a word of an unpublished title.
  * Call inside a transaction. Returns the new jobs' ids, in the order of `rows`.
  */
 export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]> {
@@ -20,64 +77,25 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]
   const now = new Date().toISOString();
   const words = new Map<string, number>();
   const records = rows.map((row, n) => {
-    const input = row.input;
-    for (const word of new Set(titleWordsOf(input.title))) words.set(word, (words.get(word) ?? 0) + 1);
-    return {
-      n,
-      requisition_id: row.requisitionId ?? null,
-      slug: row.slug,
-      title: input.title,
-      team_id: row.teamId,
-      team_name: row.teamName,
-      category: input.category,
-      level: input.level,
-      employment_type: input.employmentType,
-      workplace_type: input.workplaceType,
-      applicant_countries: input.applicantCountries,
-      locations: input.locations,
-      countries: [...new Set([...input.locations.map((l) => l.country), ...input.applicantCountries])],
-      cities: [...new Set(input.locations.map((l) => `${l.city}, ${l.country}`))],
-      description_md: input.description,
-      basic_qualifications: input.basicQualifications,
-      preferred_qualifications: input.preferredQualifications,
-      qualifications: [...input.basicQualifications, ...input.preferredQualifications].join(' '),
-      pay_currency: input.pay?.currency ?? null,
-      pay_min: input.pay?.min ?? null,
-      pay_max: input.pay?.max ?? null,
-      pay_unit: input.pay?.unit ?? null,
-      pay_max_annual: input.pay ? input.pay.max * HOURS_PER[input.pay.unit] : null,
-      status: input.status,
-      headcount: input.headcount,
-      posted_at: input.postedAt?.toISOString() ?? (input.status === 'open' ? now : null),
-      closes_at: input.closesAt?.toISOString() ?? null,
-      principle_ids: row.principleIds,
-      questions: input.questions,
-    };
+    if (row.input.status === 'open') for (const word of new Set(titleWordsOf(row.input.title))) words.set(word, (words.get(word) ?? 0) + 1);
+    return jobRecord(row, n, now);
   });
   const wordRows = [...words].map(([word, jobs]) => ({ word, jobs }));
   // `input` is materialized once, so each job draws its id exactly once and every insert below sees the same ids.
   const result = await tx.execute(sql`
     with input as materialized (
       select nextval('jobs_id_seq')::int as id, x.*
-      from json_to_recordset(${JSON.stringify(records)}::json) as x(
-        n int, requisition_id text, slug text, title text, team_id int, team_name text, category text, level smallint,
-        employment_type text, workplace_type text, applicant_countries text[], locations jsonb, countries text[], cities text[],
-        description_md text, basic_qualifications text[], preferred_qualifications text[], qualifications text,
-        pay_currency text, pay_min numeric, pay_max numeric, pay_unit text, pay_max_annual numeric,
-        status text, headcount int, posted_at timestamptz, closes_at timestamptz, principle_ids int[], questions json)
+      from json_to_recordset(${JSON.stringify(records)}::json) as x(${sql.raw(RECORD_COLUMNS)})
     ),
     new_jobs as (
       insert into jobs (id, requisition_id, slug, title, team_id, category, level, employment_type, workplace_type,
         applicant_countries, locations, countries, cities, description_md, basic_qualifications, preferred_qualifications,
-        pay_currency, pay_min, pay_max, pay_unit, pay_max_annual, status, headcount, posted_at, closes_at, search_doc)
+        pay_currency, pay_min, pay_max, pay_unit, pay_max_annual, status, headcount, posted_at, closes_at, anonymized_screening, search_doc)
       overriding system value
       select id, coalesce(requisition_id, 'REQ-' || lpad(nextval('requisition_seq')::text, 7, '0')), slug, title, team_id, category,
         level, employment_type, workplace_type, applicant_countries, locations, countries, cities, description_md,
         basic_qualifications, preferred_qualifications, pay_currency, pay_min, pay_max, pay_unit, pay_max_annual, status,
-        headcount, posted_at, closes_at,
-        setweight(to_tsvector('english', title), 'A')
-          || setweight(to_tsvector('english', category || ' ' || team_name), 'B')
-          || setweight(to_tsvector('english', description_md || ' ' || qualifications), 'C')
+        headcount, posted_at, closes_at, anonymized_screening, ${searchDocSql('input')}
       from input
     ),
     new_principles as (
@@ -99,6 +117,55 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]
     select coalesce(json_agg(id order by n), '[]'::json) as ids from input`);
   const ids = (result as unknown as { rows: Array<{ ids: number[] | string }> }).rows[0]!.ids;
   return typeof ids === 'string' ? (JSON.parse(ids) as number[]) : ids;
+}
+
+/**
+ * Rewrites what a job says (every field of its input but status, dates posted and requisition
+ * id) and its principles, with the search document computed exactly as `insertJobsInBulk`
+ * computes it, in ONE statement on jobs. Screening questions, title words and the hiring team
+ * are the caller's. Call inside a transaction.
+ */
+export async function updateJobInPlace(tx: Db, id: number, row: JobRow): Promise<void> {
+  const record = jobRecord(row, 0, new Date().toISOString());
+  await tx.execute(sql`
+    update jobs set slug = input.slug, title = input.title, team_id = input.team_id, category = input.category,
+      level = input.level, employment_type = input.employment_type, workplace_type = input.workplace_type,
+      applicant_countries = input.applicant_countries, locations = input.locations, countries = input.countries,
+      cities = input.cities, description_md = input.description_md, basic_qualifications = input.basic_qualifications,
+      preferred_qualifications = input.preferred_qualifications, pay_currency = input.pay_currency, pay_min = input.pay_min,
+      pay_max = input.pay_max, pay_unit = input.pay_unit, pay_max_annual = input.pay_max_annual, headcount = input.headcount,
+      closes_at = input.closes_at, anonymized_screening = input.anonymized_screening,
+      search_doc = ${searchDocSql('input')}, updated_at = now()
+    from json_to_record(${JSON.stringify(record)}::json) as input(${sql.raw(RECORD_COLUMNS)})
+    where jobs.id = ${id}`);
+  await replaceJobPrinciples(tx, id, row.principleIds);
+}
+
+/** Replaces a job's principles, in the order given. Touches job_principles only. Call inside a transaction. */
+export async function replaceJobPrinciples(tx: Db, id: number, principleIds: number[]): Promise<void> {
+  await tx.execute(sql`delete from job_principles where job_id = ${id}`);
+  if (principleIds.length === 0) return;
+  await tx.execute(sql`
+    insert into job_principles (job_id, principle_id, position)
+    select ${id}, p.principle_id, (p.ord - 1)::smallint
+    from unnest(${`{${principleIds.join(',')}}`}::int[]) with ordinality as p(principle_id, ord)`);
+}
+
+/**
+ * Counts the title words of jobs that become open (`add`) and uncounts those of jobs that stop
+ * being open (`remove`); a word no open title uses any more is dropped. Call inside a transaction.
+ */
+export async function adjustTitleWords(tx: Db, change: { add?: string[]; remove?: string[] }): Promise<void> {
+  const delta = new Map<string, number>();
+  for (const title of change.add ?? []) for (const word of new Set(titleWordsOf(title))) delta.set(word, (delta.get(word) ?? 0) + 1);
+  for (const title of change.remove ?? []) for (const word of new Set(titleWordsOf(title))) delta.set(word, (delta.get(word) ?? 0) - 1);
+  const rows = [...delta].filter(([, n]) => n !== 0).map(([word, n]) => ({ word, n }));
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    insert into title_words (word, jobs)
+    select word, n from json_to_recordset(${JSON.stringify(rows)}::json) as d(word text, n int)
+    on conflict (word) do update set jobs = title_words.jobs + excluded.jobs`);
+  await tx.execute(sql`delete from title_words where jobs <= 0`);
 }
 
 /**

@@ -19,6 +19,8 @@ export interface JobRow {
   teamId: number;
   teamName: string;
   principleIds: number[];
+  /** Staff see no identities while applications are screened (false unless given). */
+  anonymizedScreening?: boolean;
 }
 
 /** Lowercase words of three or more letters or digits in a title. */
@@ -123,10 +125,22 @@ export async function* streamPublicJobs(db: Db, pageSize = 1000): AsyncGenerator
   }
 }
 
-/** The status of a job by id, whatever it is, or undefined. */
+/**
+ * The status of a job by id, whatever it is, or undefined. `wasPosted`: it has been public at
+ * some time (posted and past approval), so its address may say it closed; a job never
+ * published is as unknown to the public as one that does not exist.
+ */
 export async function findJobStatus(db: Db, id: number) {
   const rows = await db
-    .select({ id: jobs.id, slug: jobs.slug, title: jobs.title, teamId: jobs.teamId, category: jobs.category, isPublic: sql<boolean>`${isPublic}` })
+    .select({
+      id: jobs.id,
+      slug: jobs.slug,
+      title: jobs.title,
+      teamId: jobs.teamId,
+      category: jobs.category,
+      isPublic: sql<boolean>`${isPublic}`,
+      wasPosted: sql<boolean>`(${jobs.status} not in ('draft', 'pending_approval') and ${jobs.postedAt} is not null and ${jobs.postedAt} <= now())`,
+    })
     .from(jobs)
     .where(eq(jobs.id, id));
   return rows[0];

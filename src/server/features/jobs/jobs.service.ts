@@ -99,7 +99,8 @@ export type JobPageData =
 
 export async function findJobPage({ db, id }: { db: Db; id: number }): Promise<JobPageData | undefined> {
   const status = await findJobStatus(db, id);
-  if (!status) return undefined;
+  // A draft or a job waiting for approval has no public address yet: 404, not a "closed" page with its title.
+  if (!status || (!status.isPublic && !status.wasPosted)) return undefined;
   const similarIds = await findSimilarJobIds(db, status, 4);
   const similar = await findJobsByIds(db, similarIds, { publicOnly: true });
   if (!status.isPublic) return { kind: 'closed', job: { id: status.id, slug: status.slug, title: status.title }, similar };

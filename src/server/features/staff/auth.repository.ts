@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { StaffRole } from '../../../domain/policy.ts';
 import type { Db } from '../../db/client.ts';
 import { staffInvites, staffUsers, teams } from '../../db/schema/index.ts';
@@ -12,6 +13,7 @@ export interface StaffUserRow {
   barRaiser: boolean;
   level: number;
   teamId: number | null;
+  teamSlug: string | null;
   teamName: string | null;
   managerId: number | null;
   managerName: string | null;
@@ -30,7 +32,7 @@ export interface StaffCredentials {
   disabled: boolean;
 }
 
-const managers = sql`manager`;
+const manager = alias(staffUsers, 'manager');
 
 function userColumns() {
   return {
@@ -41,9 +43,10 @@ function userColumns() {
     barRaiser: staffUsers.barRaiser,
     level: staffUsers.level,
     teamId: staffUsers.teamId,
+    teamSlug: teams.slug,
     teamName: teams.name,
     managerId: staffUsers.managerId,
-    managerName: sql<string | null>`(select ${managers}.name from staff_users ${managers} where ${managers}.id = ${staffUsers.managerId})`,
+    managerName: manager.name,
     hasPassword: sql<boolean>`${staffUsers.passwordHash} is not null`,
     oidcLinked: sql<boolean>`${staffUsers.oidcSubject} is not null`,
     demo: staffUsers.demo,
@@ -61,18 +64,24 @@ export async function findStaffUsers(db: Db): Promise<StaffUserRow[]> {
     .select(userColumns())
     .from(staffUsers)
     .leftJoin(teams, eq(teams.id, staffUsers.teamId))
+    .leftJoin(manager, eq(manager.id, staffUsers.managerId))
     .orderBy(sql`${staffUsers.disabledAt} is not null`, asc(sql`lower(${staffUsers.name})`), asc(sql`lower(${staffUsers.email})`));
   return rows.map(typed);
 }
 
 export async function findStaffUser(db: Db, id: number): Promise<StaffUserRow | undefined> {
-  const [row] = await db.select(userColumns()).from(staffUsers).leftJoin(teams, eq(teams.id, staffUsers.teamId)).where(eq(staffUsers.id, id));
+  const [row] = await db
+    .select(userColumns())
+    .from(staffUsers)
+    .leftJoin(teams, eq(teams.id, staffUsers.teamId))
+    .leftJoin(manager, eq(manager.id, staffUsers.managerId))
+    .where(eq(staffUsers.id, id));
   return row ? typed(row) : undefined;
 }
 
 /** The same as findStaffUser, and locks the row until the transaction ends, so two admins' edits do not interleave. */
 export async function lockStaffUser(tx: Db, id: number): Promise<StaffUserRow | undefined> {
-  await tx.execute(sql`select id from staff_users where id = ${id} for update`);
+  await tx.execute(sql`select id from staff_users where id = ${id} for no key update`);
   return findStaffUser(tx, id);
 }
 
@@ -94,21 +103,26 @@ export async function findStaffByOidc(db: Db, issuer: string, subject: string): 
   return row ? { id: row.id, disabled: row.disabledAt !== null } : undefined;
 }
 
-/** The enabled member of staff with this email who is not linked to any single sign-on account yet. */
-export async function findLinkableStaff(db: Db, email: string): Promise<{ id: number } | undefined> {
+/**
+ * The enabled member of staff with this email who is not linked to an account at `issuer` yet
+ * (a link to another issuer is from a provider used before, and is replaced).
+ */
+export async function findLinkableStaff(db: Db, email: string, issuer: string): Promise<{ id: number } | undefined> {
   const [row] = await db
     .select({ id: staffUsers.id })
     .from(staffUsers)
-    .where(and(sql`lower(${staffUsers.email}) = lower(${email})`, isNull(staffUsers.disabledAt), isNull(staffUsers.oidcSubject)));
+    .where(and(sql`lower(${staffUsers.email}) = lower(${email})`, isNull(staffUsers.disabledAt), notLinkedAt(issuer)));
   return row;
 }
 
-/** Links an account to an issuer and subject, unless it was linked meanwhile; true when linked. */
+const notLinkedAt = (issuer: string) => or(isNull(staffUsers.oidcSubject), isNull(staffUsers.oidcIssuer), ne(staffUsers.oidcIssuer, issuer));
+
+/** Links an account to an issuer and subject, unless it was linked at that issuer meanwhile; true when linked. */
 export async function linkOidc(tx: Db, id: number, issuer: string, subject: string): Promise<boolean> {
   const rows = await tx
     .update(staffUsers)
     .set({ oidcIssuer: issuer, oidcSubject: subject, updatedAt: sql`now()` })
-    .where(and(eq(staffUsers.id, id), isNull(staffUsers.oidcSubject)))
+    .where(and(eq(staffUsers.id, id), notLinkedAt(issuer)))
     .returning({ id: staffUsers.id });
   return rows.length > 0;
 }
@@ -144,13 +158,17 @@ export async function updateStaffUser(tx: Db, id: number, changes: StaffUserChan
 }
 
 /**
- * Locks every enabled admin's row and counts those other than `exceptId`. Locking makes two
- * admins who demote each other at the same moment take turns, so one of them is refused.
+ * Before changing a member of staff: locks their row and every enabled admin's, in one
+ * statement and in id order (so two changes never wait on each other in a circle), and counts
+ * the enabled admins other than them. Two admins who demote each other at the same moment
+ * thus take turns, and the second sees that the first is no longer an admin.
  */
-export async function countOtherEnabledAdmins(tx: Db, exceptId: number): Promise<number> {
+export async function lockForStaffChange(tx: Db, id: number): Promise<{ otherEnabledAdmins: number }> {
   const result = (await tx.execute(sql`
-    select id from staff_users where role = 'admin' and disabled_at is null order by id for update`)) as unknown as { rows: Array<{ id: number }> };
-  return result.rows.filter((row) => Number(row.id) !== exceptId).length;
+    select id, role, disabled_at from staff_users
+    where id = ${id} or (role = 'admin' and disabled_at is null)
+    order by id for no key update`)) as unknown as { rows: Array<{ id: number; role: string; disabled_at: unknown }> };
+  return { otherEnabledAdmins: result.rows.filter((row) => Number(row.id) !== id && row.role === 'admin' && row.disabled_at === null).length };
 }
 
 /** Every member of staff's manager, for refusing a reporting chain that loops. */
