@@ -45,6 +45,8 @@ const JOB_EXPECTED: Record<JobScopedAction, TeamRole[]> = {
   'application.tag': [HM, REC],
   'loop.view': [HM, REC],
   'loop.plan': [HM, REC],
+  'offer.view': [HM, REC],
+  'offer.manage': [HM, REC],
 };
 
 describe('the policy', () => {
@@ -87,8 +89,13 @@ describe('the policy', () => {
     for (const teamRole of [HM, REC, INT, null]) {
       for (const loopMember of [true, false]) {
         const expected = loopMember || role === 'admin' || teamRole === HM || teamRole === REC;
-        it(`${expected ? 'lets' : 'stops'} a ${role} who is ${teamRole ?? 'not on the team'}${loopMember ? ' and in the loop' : ''} ${expected ? 'open' : 'from opening'} the loop's feedback (sealing decides what shows)`, () => {
+        const who = `a ${role} who is ${teamRole ?? 'not on the team'}${loopMember ? ' and in the loop' : ''}`;
+        it(`${expected ? 'lets' : 'stops'} ${who} ${expected ? 'open' : 'from opening'} the loop's feedback and debrief (sealing decides what shows)`, () => {
           expect(can({ id: 1, role }, 'feedback.read', { teamRole, loopMember })).toBe(expected);
+          expect(can({ id: 1, role }, 'debrief.view', { teamRole, loopMember })).toBe(expected);
+        });
+        it(`${loopMember ? 'lets' : 'stops'} ${who} ${loopMember ? 'act' : 'from acting'} in the debrief`, () => {
+          expect(can({ id: 1, role }, 'debrief.act', { teamRole, loopMember })).toBe(loopMember);
         });
       }
     }

@@ -69,6 +69,8 @@ export const JOB_SCOPED_ACTIONS = [
   'application.tag',
   'loop.view',
   'loop.plan',
+  'offer.view',
+  'offer.manage',
 ] as const;
 export type JobScopedAction = (typeof JOB_SCOPED_ACTIONS)[number];
 
@@ -77,10 +79,12 @@ export const INTERVIEW_ACTIONS = ['interview.kit', 'feedback.write'] as const;
 export type InterviewAction = (typeof INTERVIEW_ACTIONS)[number];
 
 /**
- * Reading a loop's feedback: for the loop's members (its interviewers, bar raiser and hiring
- * manager) and the job's recruiters; what each may see of it is the sealing rule's to say.
+ * Reading a loop's feedback and its debrief: for the loop's members (its interviewers, bar
+ * raiser and hiring manager), the job's hiring manager and recruiters, and admins; what each may
+ * see is the sealing rule's to say. Acting in the debrief (voting, deciding, opening it early) is
+ * for members only; which member may decide is the debrief rule's to say (src/domain/debrief.ts).
  */
-export const LOOP_ACTIONS = ['feedback.read'] as const;
+export const LOOP_ACTIONS = ['feedback.read', 'debrief.view', 'debrief.act'] as const;
 export type LoopAction = (typeof LOOP_ACTIONS)[number];
 
 export type Action = GlobalAction | JobScopedAction | InterviewAction | LoopAction;
@@ -131,6 +135,8 @@ const ON_TEAM: Record<JobScopedAction, readonly TeamRole[]> = {
   'application.tag': ['hiring_manager', 'recruiter'],
   'loop.view': ['hiring_manager', 'recruiter'],
   'loop.plan': ['hiring_manager', 'recruiter'],
+  'offer.view': ['hiring_manager', 'recruiter'],
+  'offer.manage': ['hiring_manager', 'recruiter'],
 };
 
 export function isGlobalAction(action: Action): action is GlobalAction {
@@ -158,6 +164,8 @@ export function can(actor: Actor, action: Action, target?: JobTarget | Interview
   if (isLoopAction(action)) {
     const loop = target as LoopTarget | undefined;
     if (!loop) return false;
+    // Voting, deciding and opening the debrief early are for the loop's own members.
+    if (action === 'debrief.act') return loop.loopMember;
     return loop.loopMember || actor.role === 'admin' || loop.teamRole === 'hiring_manager' || loop.teamRole === 'recruiter';
   }
   if (isInterviewAction(action)) {
