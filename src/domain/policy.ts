@@ -69,6 +69,7 @@ export const JOB_SCOPED_ACTIONS = [
   'application.tag',
   'loop.view',
   'loop.plan',
+  'loop.confirm',
   'offer.view',
   'offer.manage',
 ] as const;
@@ -135,6 +136,8 @@ const ON_TEAM: Record<JobScopedAction, readonly TeamRole[]> = {
   'application.tag': ['hiring_manager', 'recruiter'],
   'loop.view': ['hiring_manager', 'recruiter'],
   'loop.plan': ['hiring_manager', 'recruiter'],
+  // The pre-brief is the hiring manager's to confirm.
+  'loop.confirm': ['hiring_manager'],
   'offer.view': ['hiring_manager', 'recruiter'],
   'offer.manage': ['hiring_manager', 'recruiter'],
 };

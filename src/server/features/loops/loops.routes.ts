@@ -199,12 +199,9 @@ export function loopsExtension(): StaffExtension {
     scope.route({
       method: 'POST',
       url: '/staff/applications/:id/loop/confirm',
-      action: 'loop.plan',
+      action: 'loop.confirm',
       target: { kind: 'application', param: 'id' },
       handler: (request, reply, context) => {
-        if (!(context.teamRole === 'hiring_manager' || context.user.role === 'admin')) {
-          throw new AppError(403, 'forbidden', 'Only the job’s hiring manager (or an admin) confirms the pre-brief.');
-        }
         const body = (request.body ?? {}) as Body;
         const reason = str(body.reason, 2000);
         return attempt(request, reply, context, { confirmReason: reason }, async () => {

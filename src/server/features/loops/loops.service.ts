@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { interviewTimes } from '../../../domain/icalendar.ts';
 import { barRaiserConflict, checkPlan, planLoop, type Assignment, type LoopRole, type PlannerInput, type Violation } from '../../../domain/loop-planner.ts';
 import { checkMove, isClosed, stagesOf } from '../../../domain/pipeline.ts';
-import { identityHidden, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
+import { can, identityHidden, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
 import type { InterviewView, LoopView, StaffChoice } from '../../../web/staff/loop.tsx';
 import type { Db } from '../../db/client.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
@@ -197,7 +197,7 @@ export async function showLoop({ db, applicationId, viewer, teamRole, now = new 
     emphasized: facts.job.principles.map((slug) => principleName.get(slug) ?? slug),
     alreadyCovered: facts.alreadyCovered.map((slug) => principleName.get(slug) ?? slug),
     choices: staffChoices,
-    may: { confirm: teamRole === 'hiring_manager' || viewer.role === 'admin' },
+    may: { confirm: can(viewer, 'loop.confirm', { teamRole }) },
   };
 }
 
