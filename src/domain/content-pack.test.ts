@@ -91,3 +91,84 @@ describe('parseContentPack', () => {
     expect(issues).toEqual(['culture.md: organization: is required', 'teams/robots.md: name: is required', 'teams/robots.md: extra: is not a known field']);
   });
 });
+
+describe('parseContentPack: the question bank', () => {
+  const question = (n: number) =>
+    `  - question: Tell me about a time you were kind, number ${n}.\n    followUps:\n      - What did you do?\n      - What happened next?\n    strongEvidence: A concrete act with a result.\n`;
+  const file = (...entries: string[]) => `# Questions for Be kind\nquestions:\n${entries.join('')}`;
+
+  it('reads the questions of each principle from questions/<slug>.yaml, in the order written', () => {
+    const result = parseContentPack(asFiles(packFiles({ 'questions/be-kind.yaml': file(question(1), question(2), question(3)) })));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.pack.questions['be-kind']).toHaveLength(3);
+    expect(result.pack.questions['be-kind']?.[1]).toEqual({
+      question: 'Tell me about a time you were kind, number 2.',
+      followUps: ['What did you do?', 'What happened next?'],
+      strongEvidence: 'A concrete act with a result.',
+    });
+  });
+
+  it('keeps a pack valid when a principle has no questions file, and accepts .yml', () => {
+    const result = parseContentPack(asFiles(packFiles({ 'questions/be-brave.yml': file(question(1)) })));
+    expect(result.ok && result.pack.questions).toEqual({ 'be-brave': [expect.objectContaining({ question: 'Tell me about a time you were kind, number 1.' })] });
+  });
+
+  it('matches the principle’s slug, even when its front matter sets one', () => {
+    const result = parseContentPack(
+      asFiles(packFiles({ 'principles/be-kind.md': '---\nname: Be kind\nslug: kindness\norder: 1\nsummary: K.\n---\n', 'questions/kindness.yaml': file(question(1)) })),
+    );
+    expect(result.ok && Object.keys(result.pack.questions)).toEqual(['kindness']);
+  });
+
+  it('refuses questions for a principle the pack does not have', () => {
+    expect(issuesOf({ 'questions/be-bold.yaml': file(question(1)) })).toEqual([
+      'questions/be-bold.yaml: there is no principle "be-bold" in this pack; name the file after a principle’s slug',
+    ]);
+  });
+
+  it('names the question and field of an incomplete question, counting from 1', () => {
+    const broken = file(
+      question(1),
+      '  - question: "  "\n    followUps: []\n',
+      '  - question: Tell me about a time.\n    followUps: [Why?]\n    strongEvidence: Detail.\n    rating: 5\n',
+    );
+    expect(issuesOf({ 'questions/be-kind.yaml': broken })).toEqual([
+      'questions/be-kind.yaml: questions.2.question: must not be empty',
+      'questions/be-kind.yaml: questions.2.followUps: must list at least one follow-up prompt',
+      'questions/be-kind.yaml: questions.2.strongEvidence: is required',
+      'questions/be-kind.yaml: questions.3.rating: is not a known field',
+    ]);
+    expect(issuesOf({ 'questions/be-kind.yaml': file('  - question: Q?\n    followUps: [Why?, ""]\n    strongEvidence: Detail.\n') })).toEqual([
+      'questions/be-kind.yaml: questions.1.followUps.2: must not be empty',
+    ]);
+  });
+
+  it('refuses a file that is not a questions list, an empty list, bad YAML, and a repeated question', () => {
+    expect(issuesOf({ 'questions/be-kind.yaml': '- question: Q?\n' })).toEqual(['questions/be-kind.yaml: must hold a "questions:" list']);
+    expect(issuesOf({ 'questions/be-kind.yaml': 'questions: []\n' })).toEqual([
+      'questions/be-kind.yaml: questions: must list at least one question (delete the file to have none)',
+    ]);
+    expect(issuesOf({ 'questions/be-kind.yaml': 'question: Q?\n' })).toEqual([
+      'questions/be-kind.yaml: questions: is required',
+      'questions/be-kind.yaml: question: is not a known field',
+    ]);
+    expect(issuesOf({ 'questions/be-kind.yaml': 'questions:\n  - question: [unclosed\n' })[0]).toMatch(/^questions\/be-kind\.yaml: is not valid YAML/);
+    expect(issuesOf({ 'questions/be-kind.yaml': file(question(1), question(1)) })).toEqual(['questions/be-kind.yaml: questions.2.question: repeats question 1']);
+    expect(issuesOf({ 'questions/be-kind.yaml': file('  - Just a line\n') })).toEqual([
+      'questions/be-kind.yaml: questions.1: must be a question with question, followUps and strongEvidence',
+    ]);
+  });
+
+  it('refuses two files for one principle', () => {
+    expect(issuesOf({ 'questions/be-kind.yaml': file(question(1)), 'questions/be-kind.yml': file(question(2)) })).toEqual([
+      'questions/be-kind.yml: holds questions for "be-kind" as well as questions/be-kind.yaml; keep one file per principle',
+    ]);
+  });
+
+  it('does not blame the questions of a principle whose own file is broken', () => {
+    expect(issuesOf({ 'principles/be-kind.md': '---\norder: 1\nsummary: K.\n---\n', 'questions/be-kind.yaml': file(question(1)) })).toEqual([
+      'principles/be-kind.md: name: is required',
+    ]);
+  });
+});

@@ -3,7 +3,10 @@ import type { z } from 'zod';
 import {
   cultureFrontMatterSchema,
   entryFrontMatterSchema,
+  packQuestionSchema,
+  questionFileSchema,
   slugSchema,
+  type BankQuestion,
   type ContentEntry,
   type ContentPack,
   type PackIssue,
@@ -21,8 +24,10 @@ const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 /**
  * Turns the files of a content pack into a validated pack, or lists every problem found:
- * a missing culture page, bad front matter, a missing or unknown field, a duplicate slug or name.
- * Files other than `culture.md`, `teams/*.md` and `principles/*.md` are ignored (a README, say).
+ * a missing culture page, bad front matter, a missing or unknown field, a duplicate slug or name,
+ * a question file for a principle the pack does not have, an incomplete question.
+ * Files other than `culture.md`, `teams/*.md`, `principles/*.md` and `questions/*.yaml` (or `.yml`)
+ * are ignored (a README, say).
  */
 export function parseContentPack(files: PackFile[]): PackResult {
   const issues: PackIssue[] = [];
@@ -36,9 +41,105 @@ export function parseContentPack(files: PackFile[]): PackResult {
     if (doc && data) parsedCulture = { ...data, bodyMd: doc.body };
   }
   const teams = parseEntries(files, 'teams', issues);
+  const before = issues.length;
   const principles = parseEntries(files, 'principles', issues);
+  // A principle file that failed to parse still vouches for its questions file, so that one
+  // mistake is not reported twice.
+  const known = new Set(principles.map((p) => p.slug));
+  if (issues.length > before) for (const file of filesIn(files, 'principles', ['.md'])) known.add(stem(file.path));
+  const questions = parseQuestions(files, known, issues);
   if (issues.length > 0 || !parsedCulture) return { ok: false, issues };
-  return { ok: true, pack: { culture: parsedCulture, teams, principles } };
+  return { ok: true, pack: { culture: parsedCulture, teams, principles, questions } };
+}
+
+/** The files directly inside `folder` (not in its subfolders) with one of the endings, by path. */
+function filesIn(files: PackFile[], folder: string, endings: string[]): PackFile[] {
+  return files
+    .filter((f) => f.path.startsWith(`${folder}/`) && !f.path.slice(folder.length + 1).includes('/') && endings.some((e) => f.path.endsWith(e)))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The file name without folder and extension. */
+const stem = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
+
+/**
+ * Reads `questions/<principle-slug>.yaml`: a `questions:` list whose entries have `question`,
+ * `followUps` and `strongEvidence`. Fields are named as `questions.2.followUps`, counting from
+ * 1 as a person reading the file does.
+ */
+function parseQuestions(files: PackFile[], principles: Set<string>, issues: PackIssue[]): Record<string, BankQuestion[]> {
+  const bank: Record<string, BankQuestion[]> = {};
+  const seen = new Map<string, string>();
+  for (const file of filesIn(files, 'questions', ['.yaml', '.yml'])) {
+    const slug = stem(file.path);
+    if (!principles.has(slug)) {
+      const hint = slugSchema.safeParse(slug).success ? '' : ' (the file name must be the principle’s slug)';
+      issues.push({ file: file.path, message: `there is no principle "${slug}" in this pack${hint}; name the file after a principle’s slug` });
+      continue;
+    }
+    const first = seen.get(slug);
+    if (first) {
+      issues.push({ file: file.path, message: `holds questions for "${slug}" as well as ${first}; keep one file per principle` });
+      continue;
+    }
+    seen.set(slug, file.path);
+    let data: unknown;
+    try {
+      data = parseYaml(file.text) ?? {};
+    } catch (error) {
+      const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
+      issues.push({ file: file.path, message: `is not valid YAML: ${detail}` });
+      continue;
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      issues.push({ file: file.path, message: 'must hold a "questions:" list' });
+      continue;
+    }
+    const shape = questionFileSchema.safeParse(data);
+    if (!shape.success) {
+      pushIssues(shape.error.issues, file.path, issues);
+      continue;
+    }
+    const questions: BankQuestion[] = [];
+    const texts = new Map<string, number>();
+    shape.data.questions.forEach((raw, index) => {
+      const at = ['questions', index];
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        issues.push({ file: file.path, field: fieldName(at), message: 'must be a question with question, followUps and strongEvidence' });
+        return;
+      }
+      const parsed = packQuestionSchema.safeParse(raw);
+      if (!parsed.success) {
+        pushIssues(parsed.error.issues, file.path, issues, at);
+        return;
+      }
+      const key = parsed.data.question.toLowerCase();
+      const earlier = texts.get(key);
+      if (earlier !== undefined) {
+        issues.push({ file: file.path, field: fieldName([...at, 'question']), message: `repeats question ${earlier}` });
+        return;
+      }
+      texts.set(key, index + 1);
+      questions.push(parsed.data);
+    });
+    bank[slug] = questions;
+  }
+  return bank;
+}
+
+/** `['questions', 1, 'followUps', 0]` → `questions.2.followUps.1`: list positions counted from 1. */
+function fieldName(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((part) => (typeof part === 'number' ? String(part + 1) : String(part))).join('.');
+}
+
+function pushIssues(found: z.core.$ZodIssue[], file: string, issues: PackIssue[], prefix: ReadonlyArray<PropertyKey> = []): void {
+  for (const issue of found) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) issues.push({ file, field: fieldName([...prefix, ...issue.path, key]), message: 'is not a known field' });
+    } else {
+      issues.push({ file, field: fieldName([...prefix, ...issue.path]), message: issue.message });
+    }
+  }
 }
 
 function parseEntries(files: PackFile[], folder: 'teams' | 'principles', issues: PackIssue[]): ContentEntry[] {

@@ -42,6 +42,7 @@ import { loopsExtension } from './features/loops/loops.routes.ts';
 import { registerFeedbackReminders } from './features/loops/reminders.ts';
 import { feedbackDueWaiting, upcomingInterviewsWaiting } from './features/loops/loops.waiting.ts';
 import { feedbackExtension } from './features/feedback/feedback.routes.ts';
+import { questionBankExtension } from './features/question-bank/question-bank.routes.ts';
 import { workspaceExtension } from './features/workspace/workspace.routes.ts';
 import type { WaitingSource } from './features/workspace/workspace.service.ts';
 
@@ -246,6 +247,7 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
       staffJobsExtension(),
       loopsExtension(),
       feedbackExtension(),
+      questionBankExtension(),
       workspaceExtension({ waiting: [upcomingInterviewsWaiting, feedbackDueWaiting, ...(overrides.staffWaiting ?? [])] }),
       selfIdExtension(), ...(overrides.staffExtensions ?? [])],
     ...(overrides.staffIdleMinutes ? { idleMinutes: overrides.staffIdleMinutes } : {}),

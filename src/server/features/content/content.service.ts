@@ -17,13 +17,27 @@ export class ContentPackError extends AppError {
   }
 }
 
+/** What a load did, for the command's message. */
+export interface LoadedPack {
+  version: number;
+  teams: number;
+  principles: number;
+  /** Questions in the pack, over all principles. */
+  questions: number;
+  /** Principles whose questions an admin edited, left as they were. */
+  keptEditedQuestions: number;
+}
+
 export interface ContentService {
   /** The content every public page renders from; undefined until a pack has been loaded. */
   current(): ContentSnapshot | undefined;
   /** Re-reads the content when another node (or the CLI) loaded a new version. Returns true when it changed. */
   refresh(): Promise<boolean>;
-  /** Validates the pack in `dir` and loads it in one transaction; a pack with problems changes nothing. */
-  loadPack(options: { dir: string }): Promise<{ version: number; teams: number; principles: number }>;
+  /**
+   * Validates the pack in `dir` and loads it in one transaction; a pack with problems changes nothing.
+   * Questions of principles an admin has edited are kept, unless `resetEditedQuestions`.
+   */
+  loadPack(options: { dir: string; resetEditedQuestions?: boolean }): Promise<LoadedPack>;
   /** Loads the pack in `dir` only when the database holds no content yet (the first start). */
   loadPackIfEmpty(options: { dir: string }): Promise<boolean>;
   /** Calls `listener` after each change of the snapshot. */
@@ -68,11 +82,17 @@ export function createContentService({ db, log }: { db: Db; log?: FastifyBaseLog
     current: () => snapshot,
     refresh,
     onChange: (listener) => void listeners.push(listener),
-    async loadPack({ dir }) {
+    async loadPack({ dir, resetEditedQuestions = false }) {
       const pack = await readPack(dir);
-      const { version } = await db.transaction((tx) => replaceContent(tx, pack));
+      const { version, questions } = await db.transaction((tx) => replaceContent(tx, pack, { resetEditedQuestions }));
       await refresh();
-      return { version, teams: pack.teams.length, principles: pack.principles.length };
+      return {
+        version,
+        teams: pack.teams.length,
+        principles: pack.principles.length,
+        questions: Object.values(pack.questions).reduce((n, list) => n + list.length, 0),
+        keptEditedQuestions: questions.keptEdited,
+      };
     },
     async loadPackIfEmpty({ dir }) {
       if ((await findContentVersion(db)) !== undefined) return false;

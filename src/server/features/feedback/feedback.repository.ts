@@ -11,7 +11,6 @@ import {
   jobs,
   loops,
   people,
-  principleQuestions,
   principles,
   resumes,
   staffUsers,
@@ -72,16 +71,6 @@ export async function findPrinciples(db: Db, slugs: readonly string[]) {
     .where(inArray(principles.slug, [...slugs]));
 }
 
-/** The question bank's questions for the given principles, in bank order. */
-export async function listBankQuestions(db: Db, slugs: readonly string[]) {
-  if (slugs.length === 0) return [];
-  return db
-    .select({ slug: principles.slug, question: principleQuestions.question, followUps: principleQuestions.followUps, strongEvidence: principleQuestions.strongEvidence })
-    .from(principleQuestions)
-    .innerJoin(principles, eq(principles.id, principleQuestions.principleId))
-    .where(inArray(principles.slug, [...slugs]))
-    .orderBy(asc(principles.position), asc(principleQuestions.position), asc(principleQuestions.id));
-}
 
 /** The loop of an application with whether its debrief has opened; undefined when there is none. */
 export async function findLoopOfApplication(db: Db, applicationId: number) {

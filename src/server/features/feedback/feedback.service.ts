@@ -15,13 +15,13 @@ import {
   findPrinciples,
   insertRevision,
   listAnswers,
-  listBankQuestions,
   listLoopInterviews,
   listRevisions,
   lockFeedback,
   markSubmitted,
   writeWorkingCopy,
 } from './feedback.repository.ts';
+import { questionsForPrinciples } from '../question-bank/question-bank.service.ts';
 
 /** Feedback as the form sent it, before it is fitted to the interview's principles. */
 export interface FeedbackInput {
@@ -65,7 +65,7 @@ export async function showKit({ db, interviewId, viewer, teamRole }: { db: Db; i
   const [answers, interviews, questions] = await Promise.all([
     listAnswers(db, d.application.id),
     listLoopInterviews(db, d.loop.id),
-    listBankQuestions(db, d.principles),
+    questionsForPrinciples({ db, slugs: d.principles }),
   ]);
   const others = interviews.filter((i) => i.id !== interviewId);
   const names = await principleNames(db, [...d.principles, ...others.flatMap((o) => o.principles)]);
@@ -103,7 +103,7 @@ export async function showKit({ db, interviewId, viewer, teamRole }: { db: Db; i
       slug,
       name: names.get(slug)?.name ?? slug,
       summary: names.get(slug)?.summary ?? '',
-      questions: questions.filter((q) => q.slug === slug).map((q) => ({ question: q.question, followUps: q.followUps, strongEvidence: q.strongEvidence })),
+      questions: questions.get(slug) ?? [],
     })),
     // Who and what only: the feedback columns of the loop query are deliberately left behind.
     others: others.map((o) => ({ name: o.interviewerName, role: o.role, principles: o.principles.map((s) => names.get(s)?.name ?? s), cancelled: o.status === 'cancelled' })),
