@@ -1,5 +1,5 @@
 import type { Page } from '../careers/pages.tsx';
-import { staffPage, type StaffChrome } from './layout.tsx';
+import { NameList, staffPage, type StaffChrome } from './layout.tsx';
 
 /** An interview's time and place, as booked. */
 export interface InterviewWhen {
@@ -184,7 +184,7 @@ function KitContent({ kit }: { kit: KitView }) {
                     {roleLabel(o.role)}
                     {o.cancelled ? ' (cancelled)' : ''}
                   </td>
-                  <td>{o.principles.length ? o.principles.join(', ') : 'None assigned'}</td>
+                  <td><NameList names={o.principles} empty="None assigned" /></td>
                 </tr>
               ))}
             </tbody>

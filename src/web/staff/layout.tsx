@@ -171,3 +171,15 @@ export function ActionForm({
     </form>
   );
 }
+
+/** Names as a list, one per line: principle names may hold commas ("Are right, a lot"), so never join them with commas. */
+export function NameList({ names, empty }: { names: readonly string[]; empty: string }) {
+  if (names.length === 0) return <>{empty}</>;
+  return (
+    <ul className="name-list">
+      {names.map((name) => (
+        <li key={name}>{name}</li>
+      ))}
+    </ul>
+  );
+}

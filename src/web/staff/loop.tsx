@@ -6,7 +6,7 @@ import { stageLabel } from '../../domain/pipeline.ts';
 import { STAFF_ROLE_LABELS, type StaffRole } from '../../domain/policy.ts';
 import type { Page } from '../careers/pages.tsx';
 import { CsrfField } from '../account/forms.tsx';
-import { staffPage, type StaffChrome } from './layout.tsx';
+import { NameList, staffPage, type StaffChrome } from './layout.tsx';
 
 /** A member of staff the plan form offers as an interviewer. */
 export interface StaffChoice {
@@ -240,7 +240,7 @@ function Facts({ view }: { view: LoopView }) {
     <dl className="facts">
       <div>
         <dt>Principles the job emphasizes</dt>
-        <dd>{view.emphasized.length ? view.emphasized.join(', ') : 'None: the planner deals the pack’s principles in order.'}</dd>
+        <dd><NameList names={view.emphasized} empty="None: the planner deals the pack’s principles in order." /></dd>
       </div>
       <div>
         <dt>Hiring manager</dt>
@@ -249,7 +249,7 @@ function Facts({ view }: { view: LoopView }) {
       {view.alreadyCovered.length ? (
         <div>
           <dt>Already assessed in the candidate’s earlier interviews</dt>
-          <dd>{view.alreadyCovered.join(', ')}</dd>
+          <dd><NameList names={view.alreadyCovered} empty="None" /></dd>
         </div>
       ) : null}
     </dl>
@@ -369,12 +369,12 @@ function PlanSummary({ view }: { view: LoopView }) {
         </div>
         <div>
           <dt>Principles the job emphasizes</dt>
-          <dd>{view.emphasized.join(', ') || 'None'}</dd>
+          <dd><NameList names={view.emphasized} empty="None" /></dd>
         </div>
         {view.alreadyCovered.length ? (
           <div>
             <dt>Already assessed in earlier interviews</dt>
-            <dd>{view.alreadyCovered.join(', ')}</dd>
+            <dd><NameList names={view.alreadyCovered} empty="None" /></dd>
           </div>
         ) : null}
         <div>
@@ -402,7 +402,7 @@ function PlanSummary({ view }: { view: LoopView }) {
                   {i.interviewer.disabled ? ' (account disabled)' : ''}
                 </th>
                 <td>{ROLE_LABELS[i.role] ?? i.role}</td>
-                <td>{i.principles.length ? i.principles.map((p) => p.name).join(', ') : 'None'}</td>
+                <td><NameList names={i.principles.map((p) => p.name)} empty="None" /></td>
                 <td>
                   {i.status === 'cancelled' ? 'Cancelled' : <When interview={i} />}
                   {i.conflicts.length ? <strong className="loop-flag"> · overlaps another interview</strong> : null}
