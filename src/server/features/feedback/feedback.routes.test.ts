@@ -75,7 +75,7 @@ describe('the interview kit', () => {
     const html = (await (await client(w.interviewers[0]!.id)).get(kitUrl(0))).body;
     const loop = html.slice(html.indexOf('id="kit-loop"'));
     expect(loop).toContain('Isa Two');
-    expect(loop).toContain('Dive deep, Bias for action');
+    expect(loop).toContain('<ul class="name-list"><li>Dive deep</li><li>Bias for action</li></ul>');
     expect(loop).toContain('Bea Raiser');
     expect(loop).toContain('Bar raiser');
     expect(html).not.toContain('kitsecretmarker');
