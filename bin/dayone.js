@@ -2,6 +2,8 @@
 // The `dayone` command. TypeScript sources run through tsx's loader, so there is no build step.
 import { register } from 'tsx/esm/api';
 
+// React renders several times faster in production mode; tests and development tools set their own.
+process.env.NODE_ENV ??= 'production';
 register();
 const { runCli } = await import('../src/cli/main.ts');
 const result = await runCli(process.argv.slice(2), {

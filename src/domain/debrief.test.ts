@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDecision, checkFinalVote, DECISIONS, mayOpenDebrief, secondsToDecision, stageAfterDecision, type Decision } from './debrief.ts';
+import { checkDecision, checkFinalVote, decisionInputProblems, DECISIONS, mayOpenDebrief, secondsToDecision, stageAfterDecision, type Decision } from './debrief.ts';
 
 describe('opening the debrief', () => {
   it('opens when every feedback is in, for anyone in the loop', () => {
@@ -62,6 +62,19 @@ describe('the decision', () => {
     expect(checkDecision({ byBarRaiser: true, debriefOpen: true, existing: null, input: { decision: 'recycle', memo: 'm', note: 'x' } })).toMatchObject({ code: 'job_required' });
     expect(checkDecision({ byBarRaiser: true, debriefOpen: true, existing: null, input: { decision: 'recycle', memo: 'm', recycleJobId: 3 } })).toMatchObject({ code: 'note_required' });
     expect(checkDecision({ byBarRaiser: true, debriefOpen: false, existing: null, input: hire })).toMatchObject({ code: 'debrief_closed' });
+  });
+
+  it('lists every missing part of the decision at once, for the form, in the order checkDecision reports them', () => {
+    expect(decisionInputProblems({ decision: 'recycle', memo: ' ' }).map((p) => [p.code, p.field])).toEqual([
+      ['memo_required', 'memo'],
+      ['job_required', 'recycleJobId'],
+      ['note_required', 'note'],
+    ]);
+    expect(decisionInputProblems({ decision: 'hire', level: 9, memo: 'm' }).map((p) => p.code)).toEqual(['level_required']);
+    expect(decisionInputProblems({ decision: 'hire', level: 2.5, memo: 'm' }).map((p) => p.code)).toEqual(['level_required']);
+    expect(decisionInputProblems({ decision: 'no_hire', memo: 'Weak evidence on ownership.' })).toEqual([]);
+    // A no hire needs nothing but the memo: a level or job sent along is not asked for.
+    expect(decisionInputProblems({ decision: 'no_hire', memo: 'm', level: 0 })).toEqual([]);
   });
 
   it('sends a hire to the offer stage, a no hire to rejected, a recycle to a new application', () => {

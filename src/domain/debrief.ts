@@ -84,15 +84,33 @@ export function checkDecision(options: { byBarRaiser: boolean; debriefOpen: bool
   if (options.existing !== null) return refuse('decided', 'The decision is already recorded and is final.');
   if (!options.byBarRaiser) return refuse('not_bar_raiser', 'Only the bar raiser records the decision.');
   if (!options.debriefOpen) return refuse('debrief_closed', 'The debrief is not open yet.');
-  if (!input.memo.trim()) return refuse('memo_required', 'Write the decision memo: the evidence the decision rests on.');
+  const [problem] = decisionInputProblems(input);
+  return problem ? refuse(problem.code, problem.message) : OK;
+}
+
+/** A part of the decision form that is missing, named so a form can point at it. */
+export interface DecisionProblem {
+  code: 'memo_required' | 'level_required' | 'job_required' | 'note_required';
+  field: 'memo' | 'level' | 'recycleJobId' | 'note';
+  message: string;
+}
+
+/**
+ * Everything the decision's input still lacks, in the order checkDecision reports it: the memo,
+ * the level of a hire, the job and note of a recycle. Empty when the input is complete; a form
+ * shows them all at once, while checkDecision answers with the first.
+ */
+export function decisionInputProblems(input: DecisionInput): DecisionProblem[] {
+  const problems: DecisionProblem[] = [];
+  if (!input.memo.trim()) problems.push({ code: 'memo_required', field: 'memo', message: 'Write the decision memo: the evidence the decision rests on.' });
   if (input.decision === 'hire' && (input.level === undefined || !Number.isInteger(input.level) || input.level < 1 || input.level > 8)) {
-    return refuse('level_required', 'Choose the level to hire at.');
+    problems.push({ code: 'level_required', field: 'level', message: 'Choose the level to hire at.' });
   }
   if (input.decision === 'recycle') {
-    if (input.recycleJobId === undefined) return refuse('job_required', 'Choose the job to consider the candidate for.');
-    if (!input.note?.trim()) return refuse('note_required', 'Add a note on why the candidate fits the other job or level.');
+    if (input.recycleJobId === undefined) problems.push({ code: 'job_required', field: 'recycleJobId', message: 'Choose the job to consider the candidate for.' });
+    if (!input.note?.trim()) problems.push({ code: 'note_required', field: 'note', message: 'Add a note on why the candidate fits the other job or level.' });
   }
-  return OK;
+  return problems;
 }
 
 /** Where the decision sends the application. */

@@ -26,8 +26,11 @@ export const CANDIDATE_STATUS_LABELS: Record<CandidateStatus, string> = {
   withdrawn: 'Withdrawn',
 };
 
-/** What the candidate sees for a stage: internal steps such as the debrief stay internal. */
-export function candidateStatus(stage: Stage): CandidateStatus {
+/**
+ * What the candidate sees for a stage: internal steps such as the debrief stay internal. A stage
+ * a job's template adds (say "take_home") reads as "Under review".
+ */
+export function candidateStatus(stage: Stage | (string & {})): CandidateStatus {
   switch (stage) {
     case 'applied':
       return 'received';
@@ -45,6 +48,8 @@ export function candidateStatus(stage: Stage): CandidateStatus {
       return 'not_selected';
     case 'withdrawn':
       return 'withdrawn';
+    default:
+      return 'under_review';
   }
 }
 
@@ -188,9 +193,12 @@ export function mentionsIn(body: string, staff: ReadonlyArray<{ id: number; name
 // ---------------------------------------------------------------------------------------------
 
 /** Words that mark a line as naming a place of education. */
-const SCHOOL = /\b(universit(y|ies|é|e|à|ä|at|ät|ario|aria|eit)|college|school|schule|hochschule|institute|institut|instituto|academy|académie|akademie|polytechnic|politecnico|conservatory|conservatoire|seminary|lyc[eé]e|gymnasium|campus|alma mater)\b/iu;
+const SCHOOL =
+  /(?<!\p{L})(universit(?:y|ies|é|e|à|ä|at|ät|ario|aria|eit)|colleges?|schools?|schule|hochschule|institutes?|institut|instituto|academy|academies|académie|akademie|polytechnic|politecnico|conservatory|conservatoire|seminary|lyc[eé]e|gymnasium|alma mater)(?!\p{L})/iu;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+|\b[\p{L}\p{N}-]+\.(?:com|org|net|io|dev|me|co|ai|app|page|site|xyz|info|uk|de|fr|ca|us)(?:\/\S*)?/giu;
+const SCHEME_URL = /\b(?:https?:\/\/|www\.)\S+/giu;
+/** A bare domain, lower case only, so "ASP.NET" stays while "github.com/ada" goes. */
+const BARE_DOMAIN = /\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|me|co|ai|app|page|site|xyz|info|uk|de|fr|ca|us)\b(?:\/\S*)?/gu;
 const PHONE_LIKE = /\+?\(?\d[\d\s().\-/]{5,}\d/g;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -213,10 +221,10 @@ export function redactResume(text: string, person: { name: string; email: string
       if (SCHOOL.test(line)) return '[line naming a school removed]';
       let out = line;
       for (const link of person.links) if (link) out = out.split(link).join('[link]');
-      out = out.replace(EMAIL, '[email]').replace(URL_LIKE, '[link]');
+      out = out.replace(EMAIL, '[email]').replace(SCHEME_URL, '[link]').replace(BARE_DOMAIN, '[link]');
       out = out.replace(PHONE_LIKE, (match) => {
         const digits = match.replace(/\D/g, '');
-        const own = phoneDigits.length >= 7 && (digits.includes(phoneDigits.slice(-7)) || phoneDigits.includes(digits));
+        const own = phoneDigits.length >= 7 && digits.length >= 7 && (digits.includes(phoneDigits.slice(-7)) || phoneDigits.includes(digits));
         return digits.length >= 9 || own ? '[phone]' : match;
       });
       if (person.email) out = out.split(person.email).join('[email]');

@@ -39,6 +39,8 @@ import { selfIdExtension } from './features/self-id/self-id.routes.ts';
 import { staffAuthExtension, type StaffAuthOptions } from './features/staff/auth.routes.ts';
 import { staffJobsExtension } from './features/staff-jobs/staff-jobs.routes.ts';
 import { loopsExtension } from './features/loops/loops.routes.ts';
+import { pipelineExtension } from './features/pipeline/pipeline.routes.ts';
+import { debriefExtension } from './features/debrief/debrief.routes.ts';
 import { registerFeedbackReminders } from './features/loops/reminders.ts';
 import { feedbackDueWaiting, upcomingInterviewsWaiting } from './features/loops/loops.waiting.ts';
 import { feedbackExtension } from './features/feedback/feedback.routes.ts';
@@ -245,9 +247,11 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     extensions: [
       staffAuthExtension(overrides.staffSignInLimits ? { limits: overrides.staffSignInLimits } : {}),
       staffJobsExtension(),
+      pipelineExtension(),
       loopsExtension(),
       feedbackExtension(),
       questionBankExtension(),
+      debriefExtension(),
       workspaceExtension({ waiting: [upcomingInterviewsWaiting, feedbackDueWaiting, ...(overrides.staffWaiting ?? [])] }),
       selfIdExtension(), ...(overrides.staffExtensions ?? [])],
     ...(overrides.staffIdleMinutes ? { idleMinutes: overrides.staffIdleMinutes } : {}),

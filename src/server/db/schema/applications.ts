@@ -21,7 +21,11 @@ export const resumes = pgTable(
     text: text('text').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('resumes_person_idx').on(t.personId)],
+  (t) => [
+    index('resumes_person_idx').on(t.personId),
+    // The pipeline board's "resume words" filter matches this very expression.
+    index('resumes_text_search_idx').using('gin', sql`to_tsvector('english', ${t.text})`),
+  ],
 );
 
 /** A person's application to a job. At most one active per person and job (see the partial unique index). */

@@ -1,0 +1,1 @@
+CREATE INDEX "resumes_text_search_idx" ON "resumes" USING gin (to_tsvector('english', "text"));
