@@ -25,7 +25,7 @@ export interface ApplicationView {
   notes: Array<{ id: number; authorName: string; createdAt: Date; body: string }>;
   tags: string[];
   candidateView: { status: CandidateStatus; timeline: CandidateStep[] };
-  may: { move: boolean; reject: boolean; note: boolean; tag: boolean; board: boolean };
+  may: { move: boolean; reject: boolean; note: boolean; tag: boolean; board: boolean; loop: boolean; offer: boolean };
   rejection: { subject: string; body: string };
 }
 
@@ -116,11 +116,33 @@ export function applicationPage({
         {a.closed ? '' : `, ${a.daysInStage === 1 ? '1 day' : `${a.daysInStage} days`} in stage`} · {sourceLabel(a.source)} · applied <When at={a.createdAt} />
       </>
     ),
-    actions: a.may.board ? (
-      <a className="button button--outline" href={boardPath(a.job.id)}>
-        Pipeline board
-      </a>
-    ) : undefined,
+    actions: (
+      <>
+        {a.may.board ? (
+          <a className="button button--outline" href={boardPath(a.job.id)}>
+            Pipeline board
+          </a>
+        ) : null}
+        {a.may.loop ? (
+          <>
+            <a className="button button--outline" href={`${path}/loop`}>
+              Interview loop
+            </a>
+            <a className="button button--outline" href={`${path}/feedback`}>
+              Feedback
+            </a>
+            <a className="button button--outline" href={`${path}/debrief`}>
+              Debrief
+            </a>
+          </>
+        ) : null}
+        {a.may.offer ? (
+          <a className="button button--outline" href={`${path}/offer`}>
+            Offer
+          </a>
+        ) : null}
+      </>
+    ),
     children: (
       <>
         {notice ? (

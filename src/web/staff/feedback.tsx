@@ -339,6 +339,11 @@ export function loopFeedbackPage({ chrome, loop }: { chrome: StaffChrome; loop: 
     path: loopFeedbackPath(loop.applicationId),
     section: 'none',
     lead: <>For {loop.jobTitle}</>,
+    actions: (
+      <a className="button button--outline" href={`/staff/applications/${loop.applicationId}/debrief`}>
+        Debrief room
+      </a>
+    ),
     children: (
       <div className="feedback">
         <p className="notice">{explain}</p>

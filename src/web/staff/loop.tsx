@@ -189,9 +189,14 @@ export function loopPage({
           Application
         </a>
         {view.loop ? (
-          <a className="button button--outline" href={`/staff/applications/${a.id}/feedback`}>
-            Feedback
-          </a>
+          <>
+            <a className="button button--outline" href={`/staff/applications/${a.id}/feedback`}>
+              Feedback
+            </a>
+            <a className="button button--outline" href={`/staff/applications/${a.id}/debrief`}>
+              Debrief room
+            </a>
+          </>
         ) : null}
       </>
     ),

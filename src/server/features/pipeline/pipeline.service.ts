@@ -306,7 +306,7 @@ export interface ApplicationData {
   notes: Array<{ id: number; authorName: string; createdAt: Date; body: string }>;
   tags: string[];
   candidateView: { status: CandidateStatus; timeline: CandidateStep[] };
-  may: { move: boolean; reject: boolean; note: boolean; tag: boolean; board: boolean };
+  may: { move: boolean; reject: boolean; note: boolean; tag: boolean; board: boolean; loop: boolean; offer: boolean };
   rejection: EmailTemplate;
 }
 
@@ -386,6 +386,8 @@ export async function showApplication({
       note: can(viewer, 'application.note', target),
       tag: can(viewer, 'application.tag', target),
       board: can(viewer, 'pipeline.view', target),
+      loop: can(viewer, 'loop.view', target),
+      offer: can(viewer, 'offer.view', target),
     },
     rejection,
   };
