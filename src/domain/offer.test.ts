@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { headcountAfterAccept, OFFER_ACTIONS, OFFER_STATUSES, offerStep, termsEditable, type OfferAction, type OfferStatus } from './offer.ts';
+import {
+  approvalChainFor,
+  candidateLetterAvailable,
+  candidateSees,
+  expiryOfDay,
+  headcountAfterAccept,
+  dateText,
+  isFinal,
+  moneyText,
+  OFFER_ACTIONS,
+  OFFER_STATUSES,
+  offerStep,
+  offerTermRows,
+  termsEditable,
+  type OfferAction,
+  type OfferStatus,
+} from './offer.ts';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const later = new Date('2026-12-05T12:00:00Z');
@@ -68,5 +84,56 @@ describe('the offer state machine', () => {
     expect(OFFER_STATUSES.filter(termsEditable)).toEqual(['draft']);
     expect(headcountAfterAccept(2)).toEqual({ headcount: 1, closeAsFilled: false });
     expect(headcountAfterAccept(1)).toEqual({ headcount: 0, closeAsFilled: true });
+  });
+});
+
+describe('what the candidate sees of an offer', () => {
+  it('shows an offer only once it was extended, and its letter only while it stands or once accepted', () => {
+    expect(OFFER_STATUSES.filter(candidateSees)).toEqual(['extended', 'accepted', 'declined', 'rescinded', 'expired']);
+    expect(OFFER_STATUSES.filter(candidateLetterAvailable)).toEqual(['extended', 'accepted']);
+    expect(OFFER_STATUSES.filter(isFinal)).toEqual(['accepted', 'declined', 'rescinded', 'expired']);
+  });
+});
+
+describe('the approval chain of an offer', () => {
+  it('takes the job’s chain over its team’s, and none when neither has one', () => {
+    expect(approvalChainFor({ job: [3, 1], team: [7] })).toEqual([3, 1]);
+    expect(approvalChainFor({ job: [], team: [7, 8] })).toEqual([7, 8]);
+    expect(approvalChainFor({ job: null, team: [7, 8] })).toEqual([7, 8]);
+    expect(approvalChainFor({ job: null, team: null })).toEqual([]);
+  });
+
+  it('leaves out approvers who may no longer act, and anyone named twice', () => {
+    expect(approvalChainFor({ job: [3, 4, 3, 5], team: null, eligible: (id) => id !== 4 })).toEqual([3, 5]);
+  });
+
+  it('lets an offer be answered until the end of its last day, UTC', () => {
+    const expiry = expiryOfDay('2026-12-05');
+    expect(offerStep({ status: 'extended', action: 'accept', approvals: [], now: new Date('2026-12-05T23:59:00Z'), expiresAt: expiry })).toMatchObject({ ok: true });
+    expect(offerStep({ status: 'extended', action: 'accept', approvals: [], now: new Date('2026-12-06T00:00:00Z'), expiresAt: expiry })).toMatchObject({ ok: false, code: 'expired' });
+  });
+});
+
+describe('how terms read', () => {
+  it('groups digits and shows cents only when there are some', () => {
+    expect(moneyText(185000, 'EUR')).toBe('185,000 EUR');
+    expect(moneyText(42.5, 'USD')).toBe('42.50 USD');
+    expect(dateText('2027-02-01')).toBe('1 February 2027');
+  });
+});
+
+describe('the rows of an offer’s terms', () => {
+  it('lists the terms in order and leaves out a missing bonus or equity', () => {
+    const terms = { title: 'Engineer', level: 5, basePay: 185000, currency: 'EUR', payUnit: 'YEAR', startDate: '2027-02-01', signOnBonus: null, equity: null };
+    expect(offerTermRows(terms)).toEqual([
+      ['Position', 'Engineer'],
+      ['Level', 'Senior (level 5)'],
+      ['Base pay', '185,000 EUR per year'],
+      ['Start date', '1 February 2027'],
+    ]);
+    expect(offerTermRows({ ...terms, signOnBonus: 20000, equity: '1,000 units' }).slice(4)).toEqual([
+      ['Sign-on bonus', '20,000 EUR'],
+      ['Equity', '1,000 units'],
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { levelLabel, PAY_UNIT_LABELS, type PayUnit } from '../shared/contracts/jobs.ts';
+
 /**
  * The life of an offer. Pure: the server stores what these functions allow.
  *
@@ -96,4 +98,84 @@ export function termsEditable(status: OfferStatus): boolean {
 export function headcountAfterAccept(headcount: number): { headcount: number; closeAsFilled: boolean } {
   const left = Math.max(0, headcount - 1);
   return { headcount: left, closeAsFilled: left === 0 };
+}
+
+/** The statuses a candidate ever sees: an offer is theirs to read only once it was extended. */
+export const CANDIDATE_VISIBLE_STATUSES = ['extended', 'accepted', 'declined', 'rescinded', 'expired'] as const satisfies readonly OfferStatus[];
+
+/** Whether the candidate may see an offer in this status (drafts and offers waiting for approval never show). */
+export function candidateSees(status: OfferStatus): boolean {
+  return (CANDIDATE_VISIBLE_STATUSES as readonly OfferStatus[]).includes(status);
+}
+
+/**
+ * Whether the candidate may download the letter: while the offer stands (extended) and, as their
+ * record, once accepted. A declined, rescinded or expired offer keeps no letter to download.
+ */
+export function candidateLetterAvailable(status: OfferStatus): boolean {
+  return status === 'extended' || status === 'accepted';
+}
+
+/** An offer ends once answered, rescinded or expired; staff may then draft a new one for the same application. */
+export function isFinal(status: OfferStatus): boolean {
+  return status === 'accepted' || status === 'declined' || status === 'rescinded' || status === 'expired';
+}
+
+/**
+ * Who approves an offer, in order: the job's chain when it has one, else its team's, else no one
+ * (the offer is approved when submitted). Approvers who are not `eligible` (disabled accounts) are
+ * left out, as is anyone named twice (their first place counts).
+ */
+export function approvalChainFor(options: { job: readonly number[] | null; team: readonly number[] | null; eligible?: (id: number) => boolean }): number[] {
+  const chain = options.job && options.job.length > 0 ? options.job : (options.team ?? []);
+  const eligible = options.eligible ?? (() => true);
+  return [...new Set(chain)].filter(eligible);
+}
+
+/** The moment an offer answered "until" a day expires: the end of that day, UTC. */
+export function expiryOfDay(day: string): Date {
+  return new Date(`${day}T23:59:59.000Z`);
+}
+
+/** A reminder goes to the candidate once, when less than this remains before the expiry. */
+export const EXPIRY_REMINDER_MS = 48 * 3600 * 1000;
+
+/** An amount as offers show it: "185,000 EUR", "42.50 USD" (digits grouped the same on every server). */
+export function moneyText(amount: number, currency: string): string {
+  const cents = Math.round(amount * 100) % 100 !== 0;
+  const digits = new Intl.NumberFormat('en-US', { minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: 2 }).format(amount);
+  return `${digits} ${currency}`;
+}
+
+/** "1 February 2027" from "2027-02-01". */
+export function dateText(day: string): string {
+  const at = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(at.getTime()) ? day : at.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** The terms an offer states, as the letter and the pages read them. */
+export interface OfferTermsText {
+  title: string;
+  level: number;
+  basePay: number;
+  currency: string;
+  payUnit: string;
+  /** YYYY-MM-DD. */
+  startDate: string;
+  signOnBonus: number | null;
+  equity: string | null;
+}
+
+/** The rows of the terms in the order every view lists them; a missing bonus or equity is left out. */
+export function offerTermRows(terms: OfferTermsText): Array<[label: string, value: string]> {
+  const unit = PAY_UNIT_LABELS[terms.payUnit as PayUnit] ?? terms.payUnit.toLowerCase();
+  const rows: Array<[string, string]> = [
+    ['Position', terms.title],
+    ['Level', `${levelLabel(terms.level)} (level ${terms.level})`],
+    ['Base pay', `${moneyText(terms.basePay, terms.currency)} ${unit}`],
+    ['Start date', dateText(terms.startDate)],
+  ];
+  if (terms.signOnBonus !== null && terms.signOnBonus > 0) rows.push(['Sign-on bonus', moneyText(terms.signOnBonus, terms.currency)]);
+  if (terms.equity) rows.push(['Equity', terms.equity]);
+  return rows;
 }

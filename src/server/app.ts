@@ -41,6 +41,10 @@ import { staffJobsExtension } from './features/staff-jobs/staff-jobs.routes.ts';
 import { loopsExtension } from './features/loops/loops.routes.ts';
 import { pipelineExtension } from './features/pipeline/pipeline.routes.ts';
 import { debriefExtension } from './features/debrief/debrief.routes.ts';
+import { offersExtension } from './features/offers/offers.routes.ts';
+import { offersAccountExtension } from './features/offers/offers.account.ts';
+import { registerOfferReminders } from './features/offers/offers.reminders.ts';
+import { offerApprovalsWaiting } from './features/offers/offers.waiting.ts';
 import { registerFeedbackReminders } from './features/loops/reminders.ts';
 import { feedbackDueWaiting, upcomingInterviewsWaiting } from './features/loops/loops.waiting.ts';
 import { feedbackExtension } from './features/feedback/feedback.routes.ts';
@@ -199,6 +203,7 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     extensions: [
       privacyExtension({ db: database.db, files, publicUrl: config.publicUrl, log: app.log }),
       savedJobsExtension({ db: database.db, search, teamName }),
+      offersAccountExtension({ db: database.db, mail, publicUrl: config.publicUrl }),
       ...(overrides.accountExtensions ?? []),
     ],
     ...(overrides.accountLimits ? { limits: overrides.accountLimits } : {}),
@@ -222,6 +227,7 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
       organization: () => content.current()?.organization ?? 'Day One',
     });
     app.addHook('onClose', stopReminders);
+    app.addHook('onClose', await registerOfferReminders(queue, { db: database.db, mail, publicUrl: config.publicUrl, organization: () => content.current()?.organization ?? 'Day One' }));
     await registerRetentionWorker(queue, { db: database.db, files, days: config.retentionDays, log: app.log });
     app.addHook('onClose', () => queue.offWork('privacy-retention'));
   }
@@ -252,7 +258,8 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
       feedbackExtension(),
       questionBankExtension(),
       debriefExtension(),
-      workspaceExtension({ waiting: [upcomingInterviewsWaiting, feedbackDueWaiting, ...(overrides.staffWaiting ?? [])] }),
+      offersExtension(),
+      workspaceExtension({ waiting: [upcomingInterviewsWaiting, feedbackDueWaiting, offerApprovalsWaiting, ...(overrides.staffWaiting ?? [])] }),
       selfIdExtension(), ...(overrides.staffExtensions ?? [])],
     ...(overrides.staffIdleMinutes ? { idleMinutes: overrides.staffIdleMinutes } : {}),
   });

@@ -1,3 +1,4 @@
+import { OffersSection, type CandidateOfferItem } from './offer.tsx';
 import { PASSWORD_MIN_LENGTH, type AccountView, type EmailSentReason, type FormState } from '../../shared/contracts/account.ts';
 import type { Page } from '../careers/pages.tsx';
 import { ApplicationsSection, type ApplicationView } from './candidate.tsx';
@@ -224,11 +225,14 @@ export function accountHomePage({
   csrf,
   account,
   applications,
+  offers = [],
 }: {
   organization: string;
   csrf: string;
   account: AccountView;
   applications?: ApplicationView[];
+  /** Offers made to the candidate (only ever extended or answered ones). */
+  offers?: CandidateOfferItem[];
 }): Page {
   return accountPage({
     organization,
@@ -255,6 +259,7 @@ export function accountHomePage({
             </form>
           )}
         </section>
+        {account.emailVerified ? <OffersSection offers={offers} /> : null}
         <ApplicationsSection applications={account.emailVerified ? applications : undefined} />
         {account.emailVerified ? (
           <>

@@ -18,7 +18,7 @@ export interface StaffChrome {
   may: { users: boolean; settings: boolean; audit: boolean; outbox: boolean; reports: boolean };
 }
 
-export type StaffSection = 'home' | 'jobs' | 'users' | 'audit' | 'outbox' | 'notifications' | 'settings' | 'reports' | 'questions' | 'none';
+export type StaffSection = 'home' | 'jobs' | 'users' | 'audit' | 'outbox' | 'notifications' | 'settings' | 'reports' | 'questions' | 'offers' | 'none';
 
 /**
  * A staff page: never indexed, titled "Error: …" when a form was refused, with the workspace
@@ -75,6 +75,7 @@ function StaffLayout({ chrome, section, scripts, children }: { chrome: StaffChro
     { href: '/staff', label: 'Home', section: 'home', shown: true },
     { href: '/staff/jobs', label: 'Jobs', section: 'jobs', shown: true },
     { href: '/staff/notifications', label: chrome.unread > 0 ? `Notifications (${chrome.unread} unread)` : 'Notifications', section: 'notifications', shown: true },
+    { href: '/staff/offers', label: 'Offers', section: 'offers', shown: true },
     { href: '/staff/question-bank', label: 'Question bank', section: 'questions', shown: true },
     { href: '/staff/reports/self-identification', label: 'Reports', section: 'reports', shown: chrome.may.reports },
     { href: '/staff/users', label: 'Users', section: 'users', shown: chrome.may.users },

@@ -158,6 +158,16 @@ export function settingsPage({ chrome, view }: { chrome: StaffChrome; view: Sett
     section: 'settings',
     errors,
     lead: 'The emails candidates receive, in your words. Changes apply to emails sent after you save.',
+    actions: (
+      <>
+        <a className="button button--outline" href="/staff/offers/approval-chains">
+          Offer approval chains
+        </a>
+        <a className="button button--outline" href="/staff/reports/self-identification">
+          Self-identification questions
+        </a>
+      </>
+    ),
     children: (
       <>
         {view.notice ? (

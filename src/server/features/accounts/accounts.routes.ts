@@ -35,6 +35,7 @@ import type { ContentService } from '../content/content.service.ts';
 import type { Mail } from '../mail/mail.types.ts';
 import { candidateRoutes } from './candidate.routes.ts';
 import { listCandidateApplications } from './candidate.service.ts';
+import { listCandidateOffers } from '../offers/offers.service.ts';
 import {
   InvalidLinkError,
   isLinkUsable,
@@ -335,6 +336,7 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, cs
     const notice = NOTICES[request.query.notice ?? ''];
     // Only a verified address sees what is linked to it: an account someone else opened with it stays empty.
     const applications = candidate.emailVerified ? await listCandidateApplications({ db, personId: candidate.personId }) : undefined;
+    const offers = candidate.emailVerified ? await listCandidateOffers({ db, personId: candidate.personId }) : undefined;
     return show(
       reply,
       accountHomePage({
@@ -342,6 +344,7 @@ async function accountsPlugin(app: FastifyInstance, deps: AccountsRoutesDeps, cs
         csrf: csrf.token(request, reply),
         account: { email: candidate.email, emailVerified: candidate.emailVerified, ...(notice ? { notice } : {}) },
         ...(applications ? { applications } : {}),
+        ...(offers ? { offers } : {}),
       }),
     );
   });
