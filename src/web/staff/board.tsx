@@ -172,8 +172,12 @@ export function boardPage({
           <kbd>[</kbd> for the previous one.
         </p>
 
+        {/* The columns scroll sideways: a focusable, named region lets a keyboard scroll them even with no card to focus. */}
         <div
           className="board"
+          role="region"
+          aria-label="Pipeline columns"
+          tabIndex={0}
           data-board={may.move ? 'movable' : 'read'}
           data-stages={JSON.stringify(board.stages)}
           data-labels={JSON.stringify(Object.fromEntries(board.stages.map((s) => [s, stageLabel(s)])))}
