@@ -180,7 +180,6 @@ async function serve(): Promise<void> {
   const { loadConfig } = await import('../src/server/config.ts');
   const { openDatabase } = await import('../src/server/db/client.ts');
   const { createJobs } = await import('../src/server/features/jobs/jobs.service.ts');
-  const { pipelineExtension } = await import('../src/server/features/pipeline/pipeline.routes.ts');
   const { moveApplicationsTo } = await import('../src/server/features/pipeline/pipeline.service.ts');
   const { hashToken, newToken } = await import('../src/server/features/accounts/sessions.ts');
   const { STAFF_COOKIE } = await import('../src/server/features/staff/staff.scope.ts');
@@ -190,7 +189,7 @@ async function serve(): Promise<void> {
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret' });
   const database = await openDatabase({ url: config.databaseUrl, dataDir });
   await database.migrate();
-  const app = await buildApp({ config, database, staffExtensions: [pipelineExtension()] });
+  const app = await buildApp({ config, database });
   await app.content.loadPack({ dir: 'content/default' });
   const db = database.db;
 
