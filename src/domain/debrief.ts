@@ -10,15 +10,7 @@
  *   job or level, with a note). A decision is final: nobody, the bar raiser included, changes it
  *   afterwards, so a bar raiser's no hire can never be overridden.
  */
-export const VOTES = ['strongly_inclined', 'inclined', 'not_inclined', 'strongly_not_inclined'] as const;
-export type Vote = (typeof VOTES)[number];
-
-export const VOTE_LABELS: Record<Vote, string> = {
-  strongly_inclined: 'Strongly inclined',
-  inclined: 'Inclined',
-  not_inclined: 'Not inclined',
-  strongly_not_inclined: 'Strongly not inclined',
-};
+import { VOTE_LABELS, type Vote } from './feedback.ts';
 
 export const DECISIONS = ['hire', 'no_hire', 'recycle'] as const;
 export type Decision = (typeof DECISIONS)[number];

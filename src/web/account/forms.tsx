@@ -26,6 +26,51 @@ export function ErrorSummary({ errors }: { errors: FormError[] }) {
   );
 }
 
+/** What the control inside a LabelledField gets: the ids it must point at, and whether it was refused. */
+export interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/**
+ * The frame of every form control: its label, its hint and, when refused, its message beside it;
+ * `control` draws the input, select or textarea, which points at both through the props it gets.
+ */
+export function LabelledField({
+  name,
+  label,
+  hint,
+  errors,
+  control,
+}: {
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  errors: FormError[];
+  control: (props: ControlProps) => ReactNode;
+}) {
+  const error = errors.find((e) => e.field === name);
+  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={error ? 'field field--error' : 'field'}>
+      <label htmlFor={name}>{label}</label>
+      {hint ? (
+        <p id={`${name}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${name}-error`} className="field__error">
+          <span className="visually-hidden">Error: </span>
+          {error.message}
+        </p>
+      ) : null}
+      {control({ id: name, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+    </div>
+  );
+}
+
 /** A labelled input with its hint and, when refused, its message; the input points at both. */
 export function Field({
   name,
@@ -46,35 +91,25 @@ export function Field({
   hint?: ReactNode;
   required?: boolean;
 }) {
-  const error = errors.find((e) => e.field === name);
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={error ? 'field field--error' : 'field'}>
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p id={`${name}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${name}-error`} className="field__error">
-          <span className="visually-hidden">Error: </span>
-          {error.message}
-        </p>
-      ) : null}
-      <input
-        id={name}
-        name={name}
-        type={type}
-        autoComplete={autoComplete}
-        defaultValue={type === 'password' ? undefined : value}
-        required={required}
-        spellCheck={type === 'email' ? false : undefined}
-        autoCapitalize={type === 'text' || type === 'tel' ? undefined : 'none'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-      />
-    </div>
+    <LabelledField
+      name={name}
+      label={label}
+      hint={hint}
+      errors={errors}
+      control={(props) => (
+        <input
+          {...props}
+          name={name}
+          type={type}
+          autoComplete={autoComplete}
+          defaultValue={type === 'password' ? undefined : value}
+          required={required}
+          spellCheck={type === 'email' ? false : undefined}
+          autoCapitalize={type === 'text' || type === 'tel' ? undefined : 'none'}
+        />
+      )}
+    />
   );
 }
 

@@ -1,5 +1,6 @@
 import type { FormError } from '../../shared/contracts/account.ts';
 import type { Page } from '../careers/pages.tsx';
+import { LabelledField } from '../account/forms.tsx';
 import { Pager, When } from './home.tsx';
 import { staffPage, type StaffChrome } from './layout.tsx';
 
@@ -47,24 +48,14 @@ const ACTOR_TYPE_OPTIONS = [
 ] as const;
 
 function FilterField({ name, label, hint, value, errors, type = 'text', list }: { name: keyof AuditFilterValues; label: string; hint?: string; value: string; errors: FormError[]; type?: 'text' | 'date'; list?: string }) {
-  const error = errors.find((e) => e.field === name);
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={error ? 'field field--error' : 'field'}>
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p id={`${name}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${name}-error`} className="field__error">
-          <span className="visually-hidden">Error: </span>
-          {error.message}
-        </p>
-      ) : null}
-      <input id={name} name={name} type={type} defaultValue={value} list={list} aria-invalid={error ? true : undefined} aria-describedby={describedBy} autoComplete="off" />
-    </div>
+    <LabelledField
+      name={name}
+      label={label}
+      hint={hint}
+      errors={errors}
+      control={(props) => <input {...props} name={name} type={type} defaultValue={value} list={list} autoComplete="off" />}
+    />
   );
 }
 

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { FormError } from '../../shared/contracts/account.ts';
 import { QUESTION_LIMITS } from '../../shared/contracts/content.ts';
 import type { Page } from '../careers/pages.tsx';
-import { CsrfField, Submit } from '../account/forms.tsx';
+import { CsrfField, LabelledField, Submit } from '../account/forms.tsx';
 import { staffPage, type StaffChrome } from './layout.tsx';
 
 /** One question as the bank shows it. */
@@ -160,24 +160,14 @@ function QuestionActions({ id, csrf, label, first, last }: { id: number; csrf: s
 }
 
 function TextArea({ name, label, hint, rows, value, errors }: { name: keyof QuestionFormValues; label: string; hint?: ReactNode; rows: number; value: string; errors: FormError[] }) {
-  const error = errors.find((e) => e.field === name);
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={error ? 'field field--error' : 'field'}>
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p id={`${name}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${name}-error`} className="field__error">
-          <span className="visually-hidden">Error: </span>
-          {error.message}
-        </p>
-      ) : null}
-      <textarea id={name} name={name} rows={rows} defaultValue={value} required aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
-    </div>
+    <LabelledField
+      name={name}
+      label={label}
+      hint={hint}
+      errors={errors}
+      control={(props) => <textarea {...props} name={name} rows={rows} defaultValue={value} required />}
+    />
   );
 }
 

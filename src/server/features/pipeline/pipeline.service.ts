@@ -10,10 +10,10 @@ import {
   redactResume,
   stageLabel,
   stagesOf,
-  type CandidateStatus,
-  type CandidateStep,
 } from '../../../domain/pipeline.ts';
 import { renderTemplate, type EmailTemplate } from '../../../domain/templates.ts';
+import type { ApplicationView } from '../../../web/staff/application.tsx';
+import type { BoardCardView } from '../../../web/staff/board.tsx';
 import { APPLICATION_SOURCES } from '../../../shared/contracts/apply.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
@@ -58,15 +58,8 @@ export interface BoardFilters {
   page: number;
 }
 
-export interface BoardCard {
-  id: number;
-  stage: string;
-  /** null while anonymized screening hides who it is. */
-  name: string | null;
-  source: string;
-  daysInStage: number;
-  tags: string[];
-}
+/** One card of the board (the page's own view type). */
+export type BoardCard = BoardCardView;
 
 export interface BoardData {
   job: { id: number; title: string; status: string; anonymizedScreening: boolean };
@@ -284,31 +277,8 @@ function plainMail({ kind, to, subject, text }: { kind: string; to: string; subj
 // The application page
 // ---------------------------------------------------------------------------------------------
 
-export interface ApplicationData {
-  id: number;
-  stage: string;
-  source: string;
-  daysInStage: number;
-  rejectReason: string | null;
-  createdAt: Date;
-  confirmed: boolean;
-  closed: boolean;
-  job: { id: number; title: string; stages: string[] };
-  /** Anonymized screening hides who it is until the application is past screening. */
-  anonymized: boolean;
-  /** null while anonymized. */
-  person: { name: string; email: string; phone: string | null; location: string | null; links: Array<{ label: string; url: string }> } | null;
-  resume: { filename: string; contentType: string; size: number; hasFile: boolean; text: string } | null;
-  answers: Array<{ label: string; value: string }>;
-  events: Array<{ at: Date; kind: string; fromStage: string | null; toStage: string | null; who: string; detail: string | null }>;
-  /** The person's other applications on jobs the viewer may see (none while anonymized). */
-  others: Array<{ id: number; jobTitle: string; stage: string; createdAt: Date }>;
-  notes: Array<{ id: number; authorName: string; createdAt: Date; body: string }>;
-  tags: string[];
-  candidateView: { status: CandidateStatus; timeline: CandidateStep[] };
-  may: { move: boolean; reject: boolean; note: boolean; tag: boolean; board: boolean; loop: boolean; offer: boolean };
-  rejection: EmailTemplate;
-}
+/** What the application page shows (the page's own view type). */
+export type ApplicationData = ApplicationView;
 
 function answerText(value: unknown): string {
   if (Array.isArray(value)) return value.map(String).join(', ');
