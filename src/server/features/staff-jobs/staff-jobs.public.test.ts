@@ -68,10 +68,13 @@ describe(`what a job edit changes in public, on ${testEngine}`, () => {
     );
     const before = await publicState([draft, harbor, steady]);
     expect(before[`/jobs/${draft}`]!.status).toBe(404);
+    // Nor does any node drop its cached searches: only writes touching an open job raise the catalogue version.
+    const versionBefore = await version();
 
     const res = await edit(draft, (f) => ({ ...f, title: 'Zephyrine Ledger Engineer', description: 'Entirely new words about zephyrine.' }));
     expect(res.headers.location).toBe(`/staff/jobs/${draft}?notice=saved`);
 
+    expect(await version()).toBe(versionBefore);
     const after = await publicState([draft, harbor, steady]);
     expect(after).toEqual(before);
     expect(after['/jobs?q=zephyrine']!.body).not.toContain('Zephyrine');
@@ -86,8 +89,10 @@ describe(`what a job edit changes in public, on ${testEngine}`, () => {
     expect((await get('/jobs?q=harbor')).body).toContain(`/jobs/${harbor}/harbor-systems-engineer`);
     expect(await words(['harbor'])).toEqual(['harbor']);
 
+    const versionBefore = await version();
     const res = await edit(harbor, (f) => ({ ...f, title: 'Lighthouse Systems Engineer', hiringManager: String(managerId) }));
     expect(res.headers.location).toBe(`/staff/jobs/${harbor}?notice=saved`);
+    expect(await version()).toBe(versionBefore + 1);
 
     const moved = await get(`/jobs/${harbor}/harbor-systems-engineer`);
     expect(moved.statusCode).toBe(301);
