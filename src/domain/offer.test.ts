@@ -3,6 +3,7 @@ import {
   approvalChainFor,
   candidateLetterAvailable,
   candidateSees,
+  candidateSeesOffer,
   expiryOfDay,
   headcountAfterAccept,
   dateText,
@@ -92,6 +93,12 @@ describe('what the candidate sees of an offer', () => {
     expect(OFFER_STATUSES.filter(candidateSees)).toEqual(['extended', 'accepted', 'declined', 'rescinded', 'expired']);
     expect(OFFER_STATUSES.filter(candidateLetterAvailable)).toEqual(['extended', 'accepted']);
     expect(OFFER_STATUSES.filter(isFinal)).toEqual(['accepted', 'declined', 'rescinded', 'expired']);
+  });
+
+  it('never shows an offer that was not extended, even once rescinded', () => {
+    const at = new Date('2030-01-01T00:00:00Z');
+    expect(OFFER_STATUSES.filter((status) => candidateSeesOffer({ status, extendedAt: at }))).toEqual(['extended', 'accepted', 'declined', 'rescinded', 'expired']);
+    expect(OFFER_STATUSES.filter((status) => candidateSeesOffer({ status, extendedAt: null }))).toEqual([]);
   });
 });
 

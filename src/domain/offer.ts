@@ -109,6 +109,14 @@ export function candidateSees(status: OfferStatus): boolean {
 }
 
 /**
+ * Whether the candidate may see this offer: a status they may see, and extended to them at some
+ * point. An approved offer rescinded before it was extended was never theirs to read.
+ */
+export function candidateSeesOffer(offer: { status: OfferStatus; extendedAt: Date | null }): boolean {
+  return candidateSees(offer.status) && offer.extendedAt !== null;
+}
+
+/**
  * Whether the candidate may download the letter: while the offer stands (extended) and, as their
  * record, once accepted. A declined, rescinded or expired offer keeps no letter to download.
  */

@@ -274,6 +274,7 @@ function Filters({ board, path }: { board: BoardView; path: string }) {
         <input id="f-q" name="q" type="search" maxLength={200} defaultValue={filters.words ?? ''} aria-describedby="f-q-hint" />
         <p className="field__hint" id="f-q-hint">
           Words in the resume text. Use "quotes" for a phrase, or for either word, and -word to leave one out.
+          {board.job.anonymizedScreening ? ' Applications still under anonymized screening are not searched: their resumes name who they are.' : ''}
         </p>
       </div>
       <div className="field">

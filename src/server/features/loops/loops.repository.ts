@@ -349,13 +349,17 @@ export async function listInterviewsOf(db: Db, options: { userId: number; now: D
     time_zone: string | null;
     job_title: string;
     person_name: string;
+    stage: string;
+    anonymized_screening: boolean;
+    person_anonymized: boolean;
     feedback_status: string | null;
     loop_status: string;
   }>(
     db,
     sql`
       select i.id, a.id as application_id, i.role, i.starts_at, i.duration_minutes, i.time_zone,
-             j.title as job_title, p.name as person_name, f.status as feedback_status, l.status as loop_status
+             j.title as job_title, p.name as person_name, a.stage, j.anonymized_screening,
+             p.anonymized_at is not null as person_anonymized, f.status as feedback_status, l.status as loop_status
       from interviews i
       join loops l on l.id = i.loop_id
       join applications a on a.id = l.application_id
@@ -376,6 +380,9 @@ export async function listInterviewsOf(db: Db, options: { userId: number; now: D
     timeZone: r.time_zone,
     jobTitle: r.job_title,
     personName: r.person_name,
+    stage: r.stage,
+    anonymizedScreening: r.anonymized_screening,
+    personAnonymized: r.person_anonymized,
     feedbackStatus: r.feedback_status,
   }));
 }

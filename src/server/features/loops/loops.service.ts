@@ -635,7 +635,9 @@ export async function interviewsFor({ db, userId, now = new Date() }: { db: Db; 
   const feedbackDue: MyInterview[] = [];
   for (const r of found) {
     const endsAt = new Date(r.startsAt.getTime() + r.durationMinutes * 60_000);
-    const candidate = r.personName.trim() || `Candidate #${r.applicationId}`;
+    // As the kit names them: hidden while anonymized screening applies, and once the person's data is erased.
+    const hidden = identityHidden({ anonymizedScreening: r.anonymizedScreening }, r.stage) || r.personAnonymized;
+    const candidate = hidden || !r.personName.trim() ? `Candidate #${r.applicationId}` : r.personName;
     const feedback = r.feedbackStatus === 'submitted' ? 'submitted' : r.feedbackStatus === 'draft' ? 'draft' : 'missing';
     const base = { interviewId: r.id, applicationId: r.applicationId, role: r.role, startsAt: r.startsAt, endsAt, timeZone: r.timeZone, jobTitle: r.jobTitle, candidate, feedback } as const;
     if (endsAt.getTime() > now.getTime()) {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine } from '../../../../test/support/test-db.ts';
-import { feedback, interviews, loops } from '../../db/schema/index.ts';
+import { applications, feedback, interviews, jobs, loops } from '../../db/schema/index.ts';
 import { startQueue } from '../../queue.ts';
 import { interviewsFor, planApplicationLoop, scheduleInterview } from './loops.service.ts';
 import { addApplication, loopCast, loopsApp } from './loops.test-support.ts';
@@ -128,5 +128,22 @@ describe(`a user's interviews on ${testEngine}`, () => {
     expect((await interviewsFor({ db: db(), userId: cast.manager.id, now })).feedbackDue).toEqual([]);
     // Someone else's interviews are never listed.
     expect(await interviewsFor({ db: db(), userId: cast.recruiter.id, now })).toEqual({ upcoming: [], feedbackDue: [] });
+  });
+
+  it('names the candidate as the kit does: “Candidate #id” while anonymized screening hides who it is', async () => {
+    const { cast, application, rows } = await heldLoop('Veiled', '2033-02-10');
+    // The application is taken back to screening on a job that anonymizes it (moves back are allowed).
+    await db().update(jobs).set({ anonymizedScreening: true }).where(eq(jobs.id, cast.jobId));
+    await db().update(applications).set({ stage: 'screen' }).where(eq(applications.id, application.id));
+    const now = new Date('2033-02-10T10:30:00Z');
+    const mine = [...Object.values(await interviewsFor({ db: db(), userId: cast.manager.id, now })).flat(), ...Object.values(await interviewsFor({ db: db(), userId: cast.interviewer.id, now })).flat()];
+    expect(mine.map((i) => i.interviewId).sort()).toEqual([rows[0]!.id, rows[1]!.id].sort());
+    for (const item of mine) {
+      expect(item.candidate).toBe(`Candidate #${application.id}`);
+      expect(`${item.title} ${item.detail}`).not.toContain('Veiled Candidate');
+    }
+    // Past screening the name shows again.
+    await db().update(applications).set({ stage: 'onsite_loop' }).where(eq(applications.id, application.id));
+    expect((await interviewsFor({ db: db(), userId: cast.interviewer.id, now })).upcoming[0]!.candidate).toBe('Veiled Candidate');
   });
 });

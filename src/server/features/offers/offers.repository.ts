@@ -139,6 +139,7 @@ export async function findOfferContext(db: Db, applicationId: number) {
         payUnit: jobs.payUnit,
         teamSlug: teams.slug,
         teamName: teams.name,
+        anonymizedScreening: jobs.anonymizedScreening,
       },
       decisionLevel: debriefs.decisionLevel,
     })
@@ -248,8 +249,10 @@ export async function listOffersAwaiting(db: Db, userId: number) {
     .select({
       offer: offers,
       applicationId: applications.id,
+      stage: applications.stage,
       candidate: people.name,
       jobId: jobs.id,
+      anonymizedScreening: jobs.anonymizedScreening,
       jobTitle: jobs.title,
       teamName: teams.name,
       submittedBy: staffUsers.name,

@@ -337,6 +337,41 @@ describe(`offers on ${testEngine}`, () => {
     expect((await pdfText(preview.rawPayload)).text.replace(/\s+/g, '')).toContain('Draftforreview');
   });
 
+  it('never shows the candidate an offer rescinded before it was extended to them', async () => {
+    const cast = await offerCast(db(), 'Unsent', { team: 'legal' });
+    const uma = await addCandidate(db(), { jobId: cast.jobId, name: 'Uma Unsent' });
+    const { recruiter, offerId } = await draftAndSubmit(cast, uma.applicationId, termsFields({ basePay: '171,717' }));
+    expect((await offerOf(uma.applicationId)).status).toBe('approved');
+    await recruiter.get(offerUrl(uma.applicationId));
+    expect((await recruiter.post(`${offerUrl(uma.applicationId)}/rescind`, { offer: String(offerId), reason: 'Budget moved to another team.' })).statusCode).toBe(303);
+    expect((await offerOf(uma.applicationId)).status).toBe('rescinded');
+    const browser = await candidateClient(t.app, db(), uma.personId);
+    const account = await browser.get('/account');
+    expect(account.body).not.toContain(`/account/offers/${offerId}`);
+    const list = await browser.get('/account/offers');
+    expect(pageText(list.body)).toContain('You have no offers yet');
+    expect(list.body).not.toContain('171,717');
+    expect((await browser.get(`/account/offers/${offerId}`)).statusCode).toBe(404);
+    expect((await browser.get(`/account/offers/${offerId}/letter.pdf`)).statusCode).toBe(404);
+    expect((await browser.post(`/account/offers/${offerId}/decline`, { reason: 'x' })).statusCode).toBe(404);
+    expect(t.mail.to(uma.email)).toEqual([]);
+  });
+
+  it('keeps the candidate’s name off the offer page while anonymized screening hides it', async () => {
+    const cast = await offerCast(db(), 'Blind', { team: 'legal' });
+    await db().update(jobs).set({ anonymizedScreening: true }).where(eq(jobs.id, cast.jobId));
+    const bea = await addCandidate(db(), { jobId: cast.jobId, name: 'Beatrix Blindspot', stage: 'screen' });
+    const recruiter = await staffClient(t.app, db(), cast.recruiter.id);
+    const page = await recruiter.get(offerUrl(bea.applicationId));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('Beatrix');
+    expect(page.body).not.toContain('Blindspot');
+    expect(pageText(page.body)).toContain(`Candidate #${bea.applicationId}`);
+    // Past screening the name shows again.
+    await db().update(applications).set({ stage: 'offer' }).where(eq(applications.id, bea.applicationId));
+    expect((await recruiter.get(offerUrl(bea.applicationId))).body).toContain('Beatrix Blindspot');
+  });
+
   it('shows a candidate nothing of another candidate’s offer, and lets them answer none of it', async () => {
     const cast = await offerCast(db(), 'Other', { team: 'legal' });
     const owner = await addCandidate(db(), { jobId: cast.jobId, name: 'Oona Owner' });

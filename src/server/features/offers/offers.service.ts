@@ -2,7 +2,7 @@ import { transition } from '../../../domain/job-lifecycle.ts';
 import {
   approvalChainFor,
   candidateLetterAvailable,
-  candidateSees,
+  candidateSeesOffer,
   CANDIDATE_VISIBLE_STATUSES,
   expiryOfDay,
   headcountAfterAccept,
@@ -11,7 +11,7 @@ import {
   termsEditable,
   type OfferStatus,
 } from '../../../domain/offer.ts';
-import { can, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
+import { can, identityHidden, type StaffRole, type TeamRole } from '../../../domain/policy.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { adjustTitleWords } from '../jobs/jobs.bulk.ts';
@@ -99,6 +99,10 @@ const termsOf = (o: OfferRow): OfferTerms => ({
 
 /** The candidate's name as staff and letters show it. */
 const nameOf = (person: { name: string; anonymizedAt?: Date | null }) => (person.anonymizedAt ? 'A former candidate' : person.name || 'The candidate');
+
+/** The candidate as staff see them: "Candidate #id" while anonymized screening hides who it is, as on the application page. */
+const staffNameOf = (context: Pick<OfferContext, 'id' | 'stage' | 'person'> & { job: { anonymizedScreening: boolean } }) =>
+  identityHidden(context.job, context.stage) ? `Candidate #${context.id}` : nameOf(context.person);
 
 /** A refusal of offerStep as the error the handler maps: a missing reason is bad input, anything else a conflict. */
 function refused(step: { code: string; message: string }, field: string): AppError {
@@ -231,7 +235,7 @@ export async function showStaffOffer({
     application: {
       id: context.id,
       stage: context.stage,
-      candidate: nameOf(context.person),
+      candidate: staffNameOf(context),
       job: { id: context.job.id, title: context.job.title, teamName: context.job.teamName, headcount: context.job.headcount, status: context.job.status },
     },
     current,
@@ -339,7 +343,7 @@ export async function submitOffer({
 
 /** Notifies an approver that it is their turn (in the transaction) and answers the email to send after it. */
 async function tellApprover(tx: Db, o: { approver: { id: number; name: string; email: string }; offer: OfferRow; context: OfferContext; submitter: string; site: Site }): Promise<OutgoingMail> {
-  const candidate = nameOf(o.context.person);
+  const candidate = staffNameOf(o.context);
   const href = approvalsPath(o.offer.id);
   await insertNotifications(tx, [{ userId: o.approver.id, kind: 'offer_approval_waiting', text: `${o.submitter} asks you to approve the offer for ${o.offer.title} to ${candidate}.`, href }]);
   return approvalWaitingMail({
@@ -360,7 +364,7 @@ export async function listOffersToApprove({ db, userId, now = new Date() }: { db
     rows.map(async (r) => ({
       offer: await offerView(db, r.offer, now),
       applicationId: r.applicationId,
-      candidate: r.candidate || 'The candidate',
+      candidate: identityHidden(r, r.stage) ? `Candidate #${r.applicationId}` : r.candidate || 'The candidate',
       job: { id: r.jobId, title: r.jobTitle, teamName: r.teamName },
       submittedBy: r.submittedBy,
     })),
@@ -420,7 +424,7 @@ export async function decideApproval({
       after: { status: step.to, ...(comment ? { comment } : {}) },
     });
     const context = (await findOfferContext(tx, offer.applicationId))!;
-    const candidate = nameOf(context.person);
+    const candidate = staffNameOf(context);
     const href = staffOfferPath(offer.applicationId);
     if (decision === 'approve' && step.to === 'pending_approval') {
       const next = approvals.find((a) => a.position > mine.position && a.status === 'pending')!;
@@ -553,7 +557,7 @@ export async function staffOfferLetter({ db, applicationId, site, now = new Date
   const context = await findOfferContext(db, applicationId);
   const offer = context ? (await listOffersOfApplication(db, applicationId))[0] : undefined;
   if (!context || !offer) throw new NotFoundError('This application has no offer.');
-  return letterOf(offer, nameOf(context.person), site, now);
+  return letterOf(offer, staffNameOf(context), site, now);
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
@@ -594,13 +598,13 @@ function candidateView(row: { offer: OfferRow; jobTitle: string }, now: Date): C
 /** The person's offers that were extended to them (never drafts or offers waiting for approval), newest first. */
 export async function listCandidateOffers({ db, personId, now = new Date() }: { db: Db; personId: number; now?: Date }): Promise<CandidateOfferView[]> {
   const rows = await listOffersOfPerson(db, personId, CANDIDATE_VISIBLE_STATUSES);
-  return rows.map((r) => candidateView(r, now));
+  return rows.filter((r) => candidateSeesOffer(r.offer)).map((r) => candidateView(r, now));
 }
 
 /** One offer of the person's; anyone else's, or one not yet extended, is a 404. */
 async function ownOffer(db: Db, offerId: number, personId: number) {
   const row = await findOfferWithPerson(db, offerId);
-  if (!row || row.personId !== personId || !candidateSees(row.offer.status)) throw new NotFoundError('There is no such offer in your account.');
+  if (!row || row.personId !== personId || !candidateSeesOffer(row.offer)) throw new NotFoundError('There is no such offer in your account.');
   return row;
 }
 
@@ -647,7 +651,7 @@ export async function answerOffer({
     const found = await findOfferWithPerson(tx, offerId);
     const application = found ? await lockApplication(tx, found.applicationId) : undefined;
     const offer = application ? await lockOffer(tx, offerId) : undefined;
-    if (!offer || !application || application.personId !== personId || !candidateSees(offer.status)) throw new NotFoundError('There is no such offer in your account.');
+    if (!offer || !application || application.personId !== personId || !candidateSeesOffer(offer)) throw new NotFoundError('There is no such offer in your account.');
     const step = offerStep({ status: offer.status, action: answer, approvals: [], now, expiresAt: offer.expiresAt });
     if (!step.ok) {
       throw new ConflictError(step.code === 'not_allowed' ? 'This offer can no longer be answered: it was already answered, withdrawn or has expired.' : step.message);
@@ -693,7 +697,7 @@ export async function answerOffer({
     const context = (await findOfferContext(tx, offer.applicationId))!;
     const owners = await findOfferOwners(tx, application.jobId);
     const href = staffOfferPath(offer.applicationId);
-    const name = nameOf(context.person);
+    const name = staffNameOf(context);
     await insertNotifications(
       tx,
       owners.map((o) => ({ userId: o.id, kind: `offer_${step.to}`, text: `${name} ${step.to} the offer for ${offer.title}.${closedAsFilled ? ' The job is closed as filled.' : ''}`, href })),

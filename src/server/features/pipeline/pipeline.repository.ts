@@ -25,7 +25,10 @@ export interface BoardQuery {
   jobId: number;
   /** The stages whose cards are listed (every stage of the template, or the one filtered on). */
   stages: string[];
-  /** Stages whose names stay hidden (anonymized screening): sorting by name leaves them in application order. */
+  /**
+   * Stages whose names stay hidden (anonymized screening): sorting by name leaves them in
+   * application order, and resume words never match them (the words would say whose it is).
+   */
   hiddenStages: string[];
   source?: string | undefined;
   /** Only applications at least this many days in their stage. */
@@ -88,20 +91,22 @@ export async function countByStage(db: Db, jobId: number): Promise<Record<string
 }
 
 /** The conditions on `applications a` of the board's filters. */
-function matchFilters(q: { jobId: number; source?: string | undefined; minDays?: number | undefined; words?: string | undefined }): SQL[] {
+function matchFilters(q: { jobId: number; source?: string | undefined; minDays?: number | undefined; words?: string | undefined; hiddenStages: readonly string[] }): SQL[] {
   const filters: SQL[] = [sql`a.job_id = ${q.jobId}`];
   if (q.source) filters.push(sql`a.source = ${q.source}`);
   if (q.minDays !== undefined && q.minDays > 0) filters.push(sql`a.stage_entered_at <= now() - make_interval(days => ${q.minDays}::int)`);
-  if (q.words) filters.push(wordsMatch(q.words));
+  if (q.words) filters.push(wordsMatch(q.words, q.hiddenStages));
   return filters;
 }
 
 /**
  * The resume text matches the words. Computed per request: resumes.text has no full-text
- * index (see docs/pipeline.md), so this reads every resume of the job once.
+ * index (see docs/pipeline.md), so this reads every resume of the job once. An application in a
+ * stage whose identity is hidden never matches: its resume holds the name, contacts and schools
+ * the page redacts, so a search for them would single it out.
  */
-const wordsMatch = (words: string) =>
-  sql`exists (select 1 from resumes r where r.id = a.resume_id and to_tsvector('english', r.text) @@ websearch_to_tsquery('english', ${words}))`;
+const wordsMatch = (words: string, hiddenStages: readonly string[]) =>
+  sql`a.stage <> all(${jsonText(hiddenStages)}) and exists (select 1 from resumes r where r.id = a.resume_id and to_tsvector('english', r.text) @@ websearch_to_tsquery('english', ${words}))`;
 
 /**
  * The board in one statement: how many applications of each stage match the filters, and the
@@ -121,7 +126,7 @@ export async function findBoard(db: Db, q: BoardQuery): Promise<{ matching: Reco
     db,
     sql`
       with worded as materialized (
-        select a.id from applications a where a.job_id = ${q.jobId} and ${q.words ? wordsMatch(q.words) : sql`false`}
+        select a.id from applications a where a.job_id = ${q.jobId} and ${q.words ? wordsMatch(q.words, q.hiddenStages) : sql`false`}
       )
       select
         (select coalesce(json_object_agg(stage, n), '{}'::json)
@@ -149,7 +154,7 @@ export async function findBoard(db: Db, q: BoardQuery): Promise<{ matching: Reco
 /** The ids of a job's applications in one stage that match the filters, oldest first, at most `limit`. */
 export async function findMatchingIds(
   db: Db,
-  q: { jobId: number; stage: string; source?: string | undefined; minDays?: number | undefined; words?: string | undefined; limit: number },
+  q: { jobId: number; stage: string; source?: string | undefined; minDays?: number | undefined; words?: string | undefined; hiddenStages: readonly string[]; limit: number },
 ): Promise<number[]> {
   const found = await rows<{ id: number }>(
     db,

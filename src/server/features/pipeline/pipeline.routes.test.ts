@@ -250,6 +250,32 @@ describe(`the pipeline board on ${testEngine}`, () => {
     // Nonsense in the URL is ignored, not an error.
     expect((await browser.get(`/staff/jobs/${jobId}/board?days=abc&sort=upside&page=-3&stage=nowhere`)).statusCode).toBe(200);
   });
+
+  it('never lets resume words single out an application that anonymized screening hides (names, emails, schools)', async () => {
+    const jobId = await newJob({ anonymized: true });
+    const ada = await seed(jobId, { stage: 'screen', name: 'Ada Byron', email: 'ada.byron@example.com', resume: 'Ada Byron\nada.byron@example.com\nStudied at Harvard University\nWrote the first program.' });
+    const other = await seed(jobId, { stage: 'screen', resume: 'Wrote compilers for a living.' });
+    const past = await seed(jobId, { stage: 'phone_interview', resume: 'Studied at Harvard University\nWrote the first program.' });
+    const browser = await staffClient(t.app, db(), recruiter.id);
+    const get = async (query: string) => (await browser.get(`/staff/jobs/${jobId}/board${query}`)).body;
+    for (const words of ['Harvard', 'ada.byron@example.com', '"Ada Byron"', '-Harvard wrote', 'wrote']) {
+      const body = await get(`?q=${encodeURIComponent(words)}`);
+      expect(column(body, 'screen'), words).toEqual([]);
+      expect(body, words).toMatch(/data-matching-for="screen">0<\/span> match the filters/);
+    }
+    // Stages where the identity shows are searched as before.
+    expect(column(await get(`?q=${encodeURIComponent('Harvard')}`), 'phone_interview')).toEqual([past]);
+    expect(column(await get(''), 'screen').sort()).toEqual([ada, other].sort());
+    // Nor can a bulk action by stage and words pick them out.
+    await get(`?q=Harvard`);
+    const res = await postPairs(browser, `/staff/jobs/${jobId}/board/bulk`, [['scope', 'stage'], ['from', 'screen'], ['op', 'reject'], ['reason', 'Not this time'], ['back', '?q=Harvard']]);
+    expect(res.statusCode).toBe(400);
+    expect(await stageOf(ada)).toBe('screen');
+    // A job without anonymized screening searches every stage.
+    const openJob = await newJob();
+    const open = await seed(openJob, { stage: 'screen', resume: 'Studied at Harvard University' });
+    expect(column(await (await browser.get(`/staff/jobs/${openJob}/board?q=Harvard`)).body, 'screen')).toEqual([open]);
+  });
 });
 
 describe(`moving applications on ${testEngine}`, () => {
@@ -689,6 +715,25 @@ describe(`the application page on ${testEngine}`, () => {
     expect(recruiterPage.body).not.toContain('Secret Role');
     const adminPage = await (await staffClient(t.app, db(), admin.id)).get(`/staff/applications/${id}`);
     expect(adminPage.body).toContain('Secret Role');
+  });
+
+  it('does not link an application that anonymized screening still hides from the person’s other applications', async () => {
+    const openJob = await newJob();
+    const blindJob = await newJob({ anonymized: true });
+    const id = await seed(openJob, { stage: 'phone_interview', name: 'Grace Hopper' });
+    const personId = (await db().select({ personId: applications.personId }).from(applications).where(eq(applications.id, id)))[0]!.personId;
+    const blind = await seed(blindJob, { personId, stage: 'screen' });
+    const browser = await staffClient(t.app, db(), recruiter.id);
+    const board = await browser.get(`/staff/jobs/${blindJob}/board`);
+    expect(board.body).toContain(`Candidate #${blind}`);
+    expect(board.body).not.toContain('Grace');
+    // Her visible application must not tell which anonymized card is hers.
+    const page = await browser.get(`/staff/applications/${id}`);
+    expect(page.body).toContain('<h1>Grace Hopper</h1>');
+    expect(page.body).not.toContain(`/staff/applications/${blind}"`);
+    // Past screening it is listed again.
+    await db().update(applications).set({ stage: 'phone_interview' }).where(eq(applications.id, blind));
+    expect((await browser.get(`/staff/applications/${id}`)).body).toContain(`href="/staff/applications/${blind}"`);
   });
 });
 

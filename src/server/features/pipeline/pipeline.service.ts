@@ -133,7 +133,7 @@ export async function showBoard({ db, jobId, filters, organization }: { db: Db; 
 /** Which applications a bulk action takes: the ones ticked, or every one of a stage matching the board's filters. */
 export type Selection = { ids: readonly number[] } | { stage: string; filters: BoardFilters };
 
-async function selectedIds(tx: Db, jobId: number, stages: string[], selection: Selection): Promise<number[]> {
+async function selectedIds(tx: Db, job: { id: number; anonymizedScreening: boolean }, stages: string[], selection: Selection): Promise<number[]> {
   if ('ids' in selection) {
     if (selection.ids.length === 0) throw nothingChosen('Tick at least one card, or choose every application of a stage.');
     if (selection.ids.length > MAX_BULK) throw nothingChosen(`Choose at most ${MAX_BULK.toLocaleString('en-US')} applications at once.`);
@@ -141,7 +141,8 @@ async function selectedIds(tx: Db, jobId: number, stages: string[], selection: S
   }
   if (![...stages, ...EXITS].includes(selection.stage)) throw new ValidationError('Choose a stage of this job', [{ field: 'bulk-from', message: 'Choose a stage of this job' }]);
   const { filters } = selection;
-  const ids = await findMatchingIds(tx, { jobId, stage: selection.stage, source: filters.source, minDays: filters.minDays, words: filters.words, limit: MAX_BULK });
+  const hiddenStages = [...stages, ...EXITS].filter((s) => identityHidden(job, s));
+  const ids = await findMatchingIds(tx, { jobId: job.id, stage: selection.stage, source: filters.source, minDays: filters.minDays, words: filters.words, hiddenStages, limit: MAX_BULK });
   if (ids.length === 0) throw nothingChosen(`No application in ${stageLabel(selection.stage)} matches the filters.`);
   return ids;
 }
@@ -185,7 +186,7 @@ export async function moveApplicationsTo({
     const job = await findPipelineJob(tx, jobId);
     if (!job) throw new NotFoundError('There is no such job.');
     const stages = stagesOf(job.stages);
-    const ids = await selectedIds(tx, jobId, stages, selection);
+    const ids = await selectedIds(tx, job, stages, selection);
     const found = await lockApplicationsOfJob(tx, jobId, ids);
     if (found.length < ids.length) throw notOnJob(ids.length - found.length, ids.length);
     const unchanged = ids.length > 1 ? found.filter((r) => r.stage === to) : [];
@@ -239,7 +240,7 @@ export async function rejectApplications({
     const job = await findPipelineJob(tx, jobId);
     if (!job) throw new NotFoundError('There is no such job.');
     const stages = stagesOf(job.stages);
-    const ids = await selectedIds(tx, jobId, stages, selection);
+    const ids = await selectedIds(tx, job, stages, selection);
     const found = await lockApplicationsOfJob(tx, jobId, ids);
     if (found.length < ids.length) throw notOnJob(ids.length - found.length, ids.length);
     const refused = found.flatMap((r) => {
@@ -346,7 +347,8 @@ export async function showApplication({
       who: e.actorType === 'staff' ? (e.actorName ?? 'A former member of staff') : e.actorType === 'candidate' ? 'The candidate' : 'The system',
       detail: e.detail,
     })),
-    others: others.map((o) => ({ id: o.id, jobTitle: o.job.title, stage: o.stage, createdAt: o.createdAt })),
+    // An application that anonymized screening still hides is not listed: linking it to this person would say whose it is.
+    others: others.filter((o) => !identityHidden(o.job, o.stage)).map((o) => ({ id: o.id, jobTitle: o.job.title, stage: o.stage, createdAt: o.createdAt })),
     notes,
     tags,
     candidateView: { status: candidateStatus(row.stage), timeline: candidateTimeline(events) },
