@@ -61,8 +61,11 @@ export function staffSignInPage({
             </a>
           </div>
         ) : null}
+        <p>
+          <a href="/staff/forgot-password">Forgot your password?</a>
+        </p>
         <p className="field__hint staff-auth__help">
-          No account yet, or forgot your password? Ask an admin of the workspace to send you an invitation.
+          No account yet? Ask an admin of the workspace to send you an invitation.
           {demo ? ' This is a demo site: the demo accounts and their passwords are printed in the server log at start.' : ''}
         </p>
       </div>
@@ -114,17 +117,94 @@ export function staffInvitePage({
   });
 }
 
+/** "Forgot your password?": the address to send a link to. */
+export function staffForgotPasswordPage({ chrome, email = '', errors = [] }: { chrome: StaffChrome; email?: string; errors?: FormError[] }): Page {
+  return staffPage({
+    chrome,
+    title: 'Reset your password',
+    path: '/staff/forgot-password',
+    section: 'none',
+    errors,
+    lead: 'Enter the email address you sign in with. We will email you a link to choose a new password.',
+    children: (
+      <div className="staff-auth">
+        <form method="post" action="/staff/forgot-password" className="account-form" noValidate>
+          <CsrfField token={chrome.csrf} />
+          <Field name="email" label="Work email address" type="email" autoComplete="username" errors={errors} value={email} />
+          <Submit>Email me a link</Submit>
+        </form>
+        <p className="staff-auth__help">
+          <a href="/staff/sign-in">Back to sign in</a>
+        </p>
+      </div>
+    ),
+  });
+}
+
+/** The one answer to the form above, whether or not the address belongs to a member of staff. */
+export function staffResetSentPage({ chrome }: { chrome: StaffChrome }): Page {
+  return staffPage({
+    chrome,
+    title: 'Check your email',
+    path: '/staff/forgot-password',
+    section: 'none',
+    lead: 'If that address belongs to a member of staff, we have sent it a link to choose a new password. The link works once, for one hour.',
+    children: (
+      <>
+        <p>No email after a few minutes? Check your spam folder, or ask an admin of the workspace for help.</p>
+        <p>
+          <a href="/staff/sign-in">Back to sign in</a>
+        </p>
+      </>
+    ),
+  });
+}
+
+/** The page a password reset link opens: the account it is for, and a new password. */
+export function staffNewPasswordPage({ chrome, token, email, errors = [] }: { chrome: StaffChrome; token: string; email: string; errors?: FormError[] }): Page {
+  return staffPage({
+    chrome,
+    title: 'Choose a new password',
+    path: '/staff/reset-password',
+    section: 'none',
+    errors,
+    lead: 'Choose a new password for your account in the hiring workspace. Saving it signs you out on every other device.',
+    children: (
+      <form method="post" action="/staff/reset-password" className="account-form staff-auth" noValidate>
+        <CsrfField token={chrome.csrf} />
+        <input type="hidden" name="token" value={token} />
+        <div className="field">
+          <label htmlFor="username">Your sign-in email address</label>
+          <input id="username" name="username" type="email" autoComplete="username" defaultValue={email} readOnly />
+        </div>
+        <Field
+          name="password"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          errors={errors}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`}
+        />
+        <Submit>Save the password and sign in</Submit>
+      </form>
+    ),
+  });
+}
+
 /** A refusal to sign in that needs words rather than a form: a spent invitation, single sign-on that did not work. */
 export function staffAuthProblemPage({
   chrome,
   title,
   message,
   path,
+  next,
 }: {
   chrome: StaffChrome;
   title: string;
   message: string;
   path: string;
+  /** What to do instead, when there is more to offer than the sign-in page. */
+  next?: { href: string; label: string } | undefined;
 }): Page {
   return staffPage({
     chrome,
@@ -133,9 +213,16 @@ export function staffAuthProblemPage({
     section: 'none',
     lead: message,
     children: (
-      <p>
-        <a href="/staff/sign-in">Go to the sign-in page</a>
-      </p>
+      <>
+        {next ? (
+          <p>
+            <a href={next.href}>{next.label}</a>
+          </p>
+        ) : null}
+        <p>
+          <a href="/staff/sign-in">Go to the sign-in page</a>
+        </p>
+      </>
     ),
   });
 }

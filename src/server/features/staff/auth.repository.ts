@@ -200,13 +200,28 @@ export async function retireInvitesOf(tx: Db, userId: number): Promise<void> {
     .where(and(eq(staffInvites.userId, userId), isNull(staffInvites.usedAt)));
 }
 
-/** The user an unused, unexpired invitation is for, when that user is enabled. */
-export async function findUsableInvite(db: Db, tokenHash: string): Promise<{ userId: number; email: string; name: string } | undefined> {
+/** Whether a member of staff has joined: they have a password or a single sign-on link. */
+const joined = sql<boolean>`(${staffUsers.passwordHash} is not null or ${staffUsers.oidcSubject} is not null)`;
+
+/**
+ * The user an unused, unexpired emailed link (an invitation or a password reset) is for, when
+ * that user is enabled; `joined` tells which of the two the link does.
+ */
+export async function findUsableInvite(db: Db, tokenHash: string): Promise<{ userId: number; email: string; name: string; joined: boolean } | undefined> {
   const [row] = await db
-    .select({ userId: staffUsers.id, email: staffUsers.email, name: staffUsers.name })
+    .select({ userId: staffUsers.id, email: staffUsers.email, name: staffUsers.name, joined })
     .from(staffInvites)
     .innerJoin(staffUsers, eq(staffUsers.id, staffInvites.userId))
     .where(and(eq(staffInvites.tokenHash, tokenHash), isNull(staffInvites.usedAt), gt(staffInvites.expiresAt, sql`now()`), isNull(staffUsers.disabledAt)));
+  return row ? { ...row, joined: Boolean(row.joined) } : undefined;
+}
+
+/** The enabled member of staff with this email (in any letter case) who has joined, so may reset a password. */
+export async function findResettableStaff(db: Db, email: string): Promise<{ id: number; email: string; name: string } | undefined> {
+  const [row] = await db
+    .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name })
+    .from(staffUsers)
+    .where(and(sql`lower(${staffUsers.email}) = lower(${email})`, isNull(staffUsers.disabledAt), joined));
   return row;
 }
 

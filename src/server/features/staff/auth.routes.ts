@@ -1,6 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FormError } from '../../../shared/contracts/account.ts';
-import { staffAuthProblemPage, staffInvitePage, staffSignInPage } from '../../../web/staff/auth.tsx';
+import {
+  staffAuthProblemPage,
+  staffForgotPasswordPage,
+  staffInvitePage,
+  staffNewPasswordPage,
+  staffResetSentPage,
+  staffSignInPage,
+} from '../../../web/staff/auth.tsx';
 import { AppError } from '../../errors.ts';
 import { CSRF_FIELD } from '../accounts/csrf.ts';
 import { cookieOptions } from '../accounts/sessions.ts';
@@ -9,8 +16,13 @@ import { hasDemoStaff } from './auth.repository.ts';
 import {
   acceptInvite,
   acceptInviteSchema,
-  findInvite,
+  findStaffLink,
+  forgotPasswordSchema,
   InvalidInviteError,
+  InvalidResetLinkError,
+  requestStaffPasswordReset,
+  resetStaffPassword,
+  resetStaffPasswordSchema,
   safeNext,
   signInWithOidc,
   signInWithPassword,
@@ -25,6 +37,8 @@ import { parse, usersRoutes } from './users.routes.ts';
 export interface StaffAuthOptions {
   /** Sign-in attempts allowed per client IP and per typed email; the candidate sign-in's unless a test wants fewer. */
   limits?: { ip: Rule; email: Rule };
+  /** "Forgot your password?" requests allowed per client IP and per typed email; the candidate reset's unless a test wants fewer. */
+  resetLimits?: { ip: Rule; email: Rule };
 }
 
 type Body = Record<string, unknown>;
@@ -32,6 +46,8 @@ type Query = Record<string, string | undefined>;
 
 /** The rate-limit counters of the staff sign-in form, apart from the candidates'. */
 const LIMIT_ACTION = 'staff-sign-in';
+/** …and of the staff "forgot your password?" form. */
+const RESET_LIMIT_ACTION = 'staff-reset';
 
 /**
  * Staff sign-in and sign-out, invitations, OpenID Connect single sign-on and the users pages:
@@ -47,6 +63,7 @@ export function staffAuthExtension(options: StaffAuthOptions = {}): StaffExtensi
 function authRoutes(scope: StaffScope, options: StaffAuthOptions): void {
   const { db, config } = scope;
   const limits = options.limits ?? DEFAULT_LIMITS.signIn;
+  const resetLimits = options.resetLimits ?? DEFAULT_LIMITS.reset;
   const secure = config.publicUrl.startsWith('https:');
   const oidc = config.oidc ? createOidcClient({ settings: config.oidc, publicUrl: config.publicUrl, secret: config.sessionSecret! }) : undefined;
   const sso = oidc ? { label: oidc.label } : undefined;
@@ -70,9 +87,29 @@ function authRoutes(scope: StaffScope, options: StaffAuthOptions): void {
     return scope.show(reply, page, state.status ?? 200);
   }
 
-  async function showProblem(request: FastifyRequest, reply: FastifyReply, problem: { title: string; message: string; status: number }) {
-    const page = staffAuthProblemPage({ chrome: await scope.chrome(request, reply), title: problem.title, message: problem.message, path: request.url.split('?')[0]! });
+  async function showProblem(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    problem: { title: string; message: string; status: number; next?: { href: string; label: string } },
+  ) {
+    const page = staffAuthProblemPage({
+      chrome: await scope.chrome(request, reply),
+      title: problem.title,
+      message: problem.message,
+      path: request.url.split('?')[0]!,
+      next: problem.next,
+    });
     return scope.show(reply, page, problem.status);
+  }
+
+  /** Counts an attempt of a signed-out form per client and per typed address; answers the seconds to wait, or null. */
+  async function limited(request: FastifyRequest, reply: FastifyReply, action: string, rules: { ip: Rule; email: Rule }, email: string) {
+    const counters: Counter[] = [{ key: ipKey(action, request.ip), rule: rules.ip }];
+    if (email) counters.push({ key: emailKey(action, email), rule: rules.email });
+    const retryAfter = await hitRateLimits({ db, counters });
+    if (retryAfter === null) return null;
+    void reply.header('retry-after', String(retryAfter));
+    return `Too many attempts. For your safety, please wait ${waitText(retryAfter)} and try again.`;
   }
 
   /** Starts the session, replacing one this browser had, and goes where the person was heading. */
@@ -96,14 +133,8 @@ function authRoutes(scope: StaffScope, options: StaffAuthOptions): void {
       const body = (request.body ?? {}) as Body;
       scope.csrf.verify(request, body[CSRF_FIELD], { signedIn: false });
       const email = typedEmail(body);
-      const counters: Counter[] = [{ key: ipKey(LIMIT_ACTION, request.ip), rule: limits.ip }];
-      if (email) counters.push({ key: emailKey(LIMIT_ACTION, email), rule: limits.email });
-      const retryAfter = await hitRateLimits({ db, counters });
-      if (retryAfter !== null) {
-        void reply.header('retry-after', String(retryAfter));
-        const message = `Too many attempts. For your safety, please wait ${waitText(retryAfter)} and try again.`;
-        return showSignIn(request, reply, { email, errors: [{ field: '', message }], status: 429 });
-      }
+      const tooMany = await limited(request, reply, LIMIT_ACTION, limits, email);
+      if (tooMany) return showSignIn(request, reply, { email, errors: [{ field: '', message: tooMany }], status: 429 });
       const input = parse(staffSignInSchema, body);
       if ('errors' in input) return showSignIn(request, reply, { email, errors: input.errors, status: 400 });
       try {
@@ -127,45 +158,97 @@ function authRoutes(scope: StaffScope, options: StaffAuthOptions): void {
     },
   });
 
-  // ── Accept an invitation ─────────────────────────────────────────────────
-  const spentInvite = { title: 'This invitation cannot be used', message: new InvalidInviteError().message, status: 400 };
+  // ── Forgot your password? ────────────────────────────────────────────────
+  const showForgot = async (request: FastifyRequest, reply: FastifyReply, state: { email?: string; errors?: FormError[]; status?: number } = {}) =>
+    scope.show(reply, staffForgotPasswordPage({ chrome: await scope.chrome(request, reply), email: state.email ?? '', errors: state.errors ?? [] }), state.status ?? 200);
 
   scope.publicRoute({
     method: 'GET',
-    url: '/staff/invite',
-    handler: async (request, reply) => {
-      // Opening the link changes nothing, so a mail scanner that follows it cannot use it up.
-      const token = query(request).token ?? '';
-      const invite = await findInvite({ db, token });
-      if (!invite) return showProblem(request, reply, spentInvite);
-      return scope.show(reply, staffInvitePage({ chrome: await scope.chrome(request, reply), token, email: invite.email, name: invite.name }));
-    },
+    url: '/staff/forgot-password',
+    handler: async (request, reply) =>
+      query(request).sent !== undefined ? scope.show(reply, staffResetSentPage({ chrome: await scope.chrome(request, reply) })) : showForgot(request, reply),
   });
 
   scope.publicRoute({
     method: 'POST',
-    url: '/staff/invite',
+    url: '/staff/forgot-password',
     handler: async (request, reply) => {
       const body = (request.body ?? {}) as Body;
       scope.csrf.verify(request, body[CSRF_FIELD], { signedIn: false });
-      const token = typeof body.token === 'string' ? body.token : '';
-      const invite = await findInvite({ db, token });
-      if (!invite) return showProblem(request, reply, spentInvite);
-      const name = typeof body.name === 'string' ? body.name.trim().slice(0, 200) : '';
-      const refuse = async (errors: FormError[]) =>
-        scope.show(reply, staffInvitePage({ chrome: await scope.chrome(request, reply), token, email: invite.email, name, errors }), 400);
-      const input = parse(acceptInviteSchema, body);
-      if ('errors' in input) return refuse(input.errors);
-      try {
-        const userId = await acceptInvite({ db, ...input.data });
-        return await startSession(request, reply, userId, '/staff');
-      } catch (error) {
-        if (error instanceof InvalidInviteError) return showProblem(request, reply, spentInvite);
-        if (error instanceof AppError && error.fields.length) return refuse(error.fields);
-        throw error;
-      }
+      const email = typedEmail(body);
+      const tooMany = await limited(request, reply, RESET_LIMIT_ACTION, resetLimits, email);
+      if (tooMany) return showForgot(request, reply, { email, errors: [{ field: '', message: tooMany }], status: 429 });
+      const input = parse(forgotPasswordSchema, body);
+      if ('errors' in input) return showForgot(request, reply, { email, errors: input.errors, status: 400 });
+      await requestStaffPasswordReset({ db, email: input.data.email, publicUrl: config.publicUrl, mail: scope.mail, organization: scope.organization() });
+      // The same answer whether or not the address belongs to anyone.
+      return reply.redirect('/staff/forgot-password?sent', 303);
     },
   });
+
+  // ── Accept an invitation, or choose a new password ───────────────────────
+  // Both are emailed links of one kind (staff_invites); whom a link is for decides what it does:
+  // someone who has not joined yet accepts the invitation, someone who has chooses a new password.
+  // The two addresses differ only in the words of the page shown for a link that cannot be used.
+  const spentLink: Record<string, { title: string; message: string; status: number; next?: { href: string; label: string } }> = {
+    '/staff/invite': { title: 'This invitation cannot be used', message: new InvalidInviteError().message, status: 400 },
+    '/staff/reset-password': {
+      title: 'This link cannot be used',
+      message: new InvalidResetLinkError().message,
+      status: 400,
+      next: { href: '/staff/forgot-password', label: 'Ask for a new link' },
+    },
+  };
+
+  for (const [url, spent] of Object.entries(spentLink)) {
+    scope.publicRoute({
+      method: 'GET',
+      url,
+      handler: async (request, reply) => {
+        // Opening the link changes nothing, so a mail scanner that follows it cannot use it up.
+        const token = query(request).token ?? '';
+        const link = await findStaffLink({ db, token });
+        if (!link) return showProblem(request, reply, spent);
+        const chrome = await scope.chrome(request, reply);
+        return scope.show(reply, link.joined ? staffNewPasswordPage({ chrome, token, email: link.email }) : staffInvitePage({ chrome, token, email: link.email, name: link.name }));
+      },
+    });
+
+    scope.publicRoute({
+      method: 'POST',
+      url,
+      handler: async (request, reply) => {
+        const body = (request.body ?? {}) as Body;
+        scope.csrf.verify(request, body[CSRF_FIELD], { signedIn: false });
+        const token = typeof body.token === 'string' ? body.token : '';
+        const link = await findStaffLink({ db, token });
+        if (!link) return showProblem(request, reply, spent);
+        const name = typeof body.name === 'string' ? body.name.trim().slice(0, 200) : '';
+        // A refused form comes back with what was typed, except the password.
+        const refuse = async (errors: FormError[]) => {
+          const chrome = await scope.chrome(request, reply);
+          return scope.show(reply, link.joined ? staffNewPasswordPage({ chrome, token, email: link.email, errors }) : staffInvitePage({ chrome, token, email: link.email, name, errors }), 400);
+        };
+        try {
+          let userId: number;
+          if (link.joined) {
+            const input = parse(resetStaffPasswordSchema, body);
+            if ('errors' in input) return await refuse(input.errors);
+            userId = await resetStaffPassword({ db, ...input.data });
+          } else {
+            const input = parse(acceptInviteSchema, body);
+            if ('errors' in input) return await refuse(input.errors);
+            userId = await acceptInvite({ db, ...input.data });
+          }
+          return await startSession(request, reply, userId, '/staff');
+        } catch (error) {
+          if (error instanceof InvalidInviteError || error instanceof InvalidResetLinkError) return showProblem(request, reply, spent);
+          if (error instanceof AppError && error.fields.length) return refuse(error.fields);
+          throw error;
+        }
+      },
+    });
+  }
 
   // ── Single sign-on (OpenID Connect) ──────────────────────────────────────
   if (!oidc) return;

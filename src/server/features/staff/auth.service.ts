@@ -1,16 +1,31 @@
 import { z } from 'zod';
-import { newPasswordSchema, PASSWORD_MAX_LENGTH, tokenSchema } from '../../../shared/contracts/account.ts';
+import { emailSchema, newPasswordSchema, PASSWORD_MAX_LENGTH, tokenSchema } from '../../../shared/contracts/account.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { passwordProblem } from '../accounts/accounts.service.ts';
 import { hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { hashToken, newToken } from '../accounts/sessions.ts';
-import { findLinkableStaff, findStaffByOidc, findStaffCredentials, findUsableInvite, insertInvite, linkOidc, retireInvitesOf, spendInvite, updateStaffUser } from './auth.repository.ts';
+import type { Mail, OutgoingMail } from '../mail/mail.types.ts';
+import {
+  findLinkableStaff,
+  findResettableStaff,
+  findStaffByOidc,
+  findStaffCredentials,
+  findUsableInvite,
+  insertInvite,
+  linkOidc,
+  lockStaffUser,
+  retireInvitesOf,
+  spendInvite,
+  updateStaffUser,
+} from './auth.repository.ts';
 import type { OidcIdentity } from './oidc.ts';
-import { recordStaffAudit } from './staff.repository.ts';
+import { deleteStaffSessionsOf, recordStaffAudit } from './staff.repository.ts';
 
 /** How long an invitation link works. */
 export const INVITE_HOURS = 72;
+/** How long a link to choose a new password works. */
+export const RESET_HOURS = 1;
 
 /** The staff sign-in form: any non-empty password is checked, whatever its length. */
 export const staffSignInSchema = z.object({
@@ -38,6 +53,21 @@ export class InvalidInviteError extends AppError {
   }
 }
 
+/** The "forgot your password?" form: only an address. */
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+/** The form a password reset link opens: a new password. */
+export const resetStaffPasswordSchema = z.object({
+  token: z.string({ error: 'This link is not complete' }),
+  password: newPasswordSchema,
+});
+
+export class InvalidResetLinkError extends AppError {
+  constructor() {
+    super(400, 'invalid_reset_link', 'This link to choose a new password has expired or has already been used. You can ask for a new one.');
+  }
+}
+
 /** Someone the provider signed in who is not (or no longer) a member of staff here. */
 export class SsoNotStaffError extends AppError {
   constructor(message: string) {
@@ -58,11 +88,14 @@ export async function signInWithPassword({ db, email, password }: { db: Db; emai
   return user.id;
 }
 
-/** Makes an invitation for a user (ending their earlier ones) inside the caller's transaction; answers the token for the link. */
-export async function issueInvite(tx: Db, { userId, by }: { userId: number; by: number | null }): Promise<string> {
+/**
+ * Makes an emailed link for a user (ending their earlier ones) inside the caller's transaction:
+ * an invitation, or with `hours: RESET_HOURS` a password reset. Answers the token for the link.
+ */
+export async function issueInvite(tx: Db, { userId, by, hours = INVITE_HOURS }: { userId: number; by: number | null; hours?: number }): Promise<string> {
   await retireInvitesOf(tx, userId);
   const token = newToken();
-  await insertInvite(tx, { tokenHash: hashToken(token), userId, invitedBy: by, expiresAt: new Date(Date.now() + INVITE_HOURS * 3600_000) });
+  await insertInvite(tx, { tokenHash: hashToken(token), userId, invitedBy: by, expiresAt: new Date(Date.now() + hours * 3600_000) });
   return token;
 }
 
@@ -73,9 +106,107 @@ export function inviteUrl(publicUrl: string, token: string): string {
 
 /** Whom a still-usable invitation is for, or undefined for a malformed, expired or used one. */
 export async function findInvite({ db, token }: { db: Db; token: string }): Promise<{ email: string; name: string } | undefined> {
+  const link = await findStaffLink({ db, token });
+  return link ? { email: link.email, name: link.name } : undefined;
+}
+
+/**
+ * Whom a still-usable emailed link is for, and what it does: for someone who has not joined
+ * yet it accepts the invitation; for someone who has (a password or single sign-on), it
+ * chooses a new password. Undefined for a malformed, expired or used link.
+ */
+export async function findStaffLink({ db, token }: { db: Db; token: string }): Promise<{ email: string; name: string; joined: boolean } | undefined> {
   if (!tokenSchema.safeParse(token).success) return undefined;
-  const invite = await findUsableInvite(db, hashToken(token));
-  return invite ? { email: invite.email, name: invite.name } : undefined;
+  const link = await findUsableInvite(db, hashToken(token));
+  return link ? { email: link.email, name: link.name, joined: link.joined } : undefined;
+}
+
+/**
+ * "Forgot your password?": emails an enabled member of staff who has joined a link to choose a
+ * new password, working once for an hour (earlier links stop working). For any other address
+ * nothing is written or sent, and the caller answers alike, so no one learns who is on the staff.
+ */
+export async function requestStaffPasswordReset({
+  db,
+  email,
+  publicUrl,
+  mail,
+  organization,
+}: {
+  db: Db;
+  email: string;
+  publicUrl: string;
+  mail: Mail;
+  organization: string;
+}): Promise<void> {
+  const user = await findResettableStaff(db, email);
+  if (!user) return;
+  const token = await db.transaction(async (tx) => {
+    const issued = await issueInvite(tx, { userId: user.id, by: null, hours: RESET_HOURS });
+    await recordStaffAudit(tx, { actorId: null, action: 'staff.password_reset_requested', subjectType: 'staff_user', subjectId: user.id });
+    return issued;
+  });
+  await mail.send(resetPasswordMail({ to: user.email, name: user.name, url: resetUrl(publicUrl, token), organization }));
+}
+
+/** The link a member of staff who forgot their password opens. */
+export function resetUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/staff/reset-password?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Sets a new password from a reset link: spends the link (once, even when used twice at the
+ * same moment), replaces the password, ends every session of the person (whoever knew the old
+ * password is signed out) and records it, in one transaction. Answers the user id to start
+ * the new session for.
+ */
+export async function resetStaffPassword({ db, token, password }: { db: Db; token: string; password: string }): Promise<number> {
+  const link = await findStaffLink({ db, token });
+  if (!link?.joined) throw new InvalidResetLinkError();
+  const problem = passwordProblem(password, link.email);
+  if (problem) throw new ValidationError(problem, [{ field: 'password', message: problem }]);
+  // Hashing takes a while; it happens before the transaction so that no row stays locked meanwhile.
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const userId = await spendInvite(tx, hashToken(token));
+    if (userId === undefined) throw new InvalidResetLinkError();
+    const user = await lockStaffUser(tx, userId);
+    // Disabled since the link was opened: nothing changes, and the link stays unused (the transaction rolls back).
+    if (!user || user.disabledAt) throw new InvalidResetLinkError();
+    await updateStaffUser(tx, userId, { passwordHash });
+    await deleteStaffSessionsOf(tx, userId);
+    await recordStaffAudit(tx, {
+      actorId: userId,
+      action: 'staff.password_reset',
+      subjectType: 'staff_user',
+      subjectId: userId,
+      before: { password: user.hasPassword ? 'set' : 'none' },
+      after: { password: 'set', sessions: 'ended' },
+    });
+    return userId;
+  });
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The email with the link to choose a new password: what it does, how long it works, and what to do if unasked. */
+export function resetPasswordMail({ to, name, url, organization }: { to: string; name: string; url: string; organization: string }): OutgoingMail {
+  const lines = [
+    name ? `Hello ${name},` : 'Hello,',
+    `Someone, probably you, asked to reset the password of your account in the ${organization} hiring workspace. Open the link below to choose a new one.`,
+  ];
+  const after = [
+    `The link works once, for ${RESET_HOURS} hour. Choosing a new password signs you out everywhere else.`,
+    'If you did not ask for this, you can ignore this email: your password stays as it is.',
+  ];
+  const text = [...lines, '', 'Choose a new password:', url, '', ...after, '', `— ${organization} hiring`].join('\n');
+  const html = [
+    ...lines.map((line) => `<p>${escape(line)}</p>`),
+    `<p><a href="${escape(url)}">Choose a new password</a></p>`,
+    ...after.map((line) => `<p>${escape(line)}</p>`),
+    `<p>— ${escape(organization)} hiring</p>`,
+  ].join('\n');
+  return { kind: 'staff_password_reset', to, subject: `Choose a new password for the ${organization} hiring workspace`, text, html };
 }
 
 /**
