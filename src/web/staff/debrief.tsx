@@ -2,10 +2,11 @@ import type { ReactNode } from 'react';
 import type { FormError } from '../../shared/contracts/account.ts';
 import { LEVELS, levelLabel } from '../../shared/contracts/jobs.ts';
 import { DECISION_LABELS, DECISIONS, type Decision } from '../../domain/debrief.ts';
-import { SIGNAL_LABELS, STAR_LABELS, STAR_PARTS, VOTE_LABELS, VOTES, type Evidence, type Signal, type Vote } from '../../domain/feedback.ts';
-import { CsrfField } from '../account/forms.tsx';
+import { SIGNAL_LABELS, VOTE_LABELS, VOTES, type Evidence, type Signal, type Vote } from '../../domain/feedback.ts';
+import { CsrfField, LabelledField } from '../account/forms.tsx';
 import type { Page } from '../careers/pages.tsx';
-import { feedbackFormPath, loopFeedbackPath, roleLabel } from './kit.tsx';
+import { At, EvidenceList, FieldMessage, SubmittedTable, type SubmissionRow } from './feedback.tsx';
+import { loopFeedbackPath, roleLabel } from './kit.tsx';
 import { staffPage, type StaffChrome } from './layout.tsx';
 
 /** One interviewer's latest submitted feedback, as the debrief shows it. */
@@ -45,7 +46,7 @@ export interface DebriefView {
   /** Interviews that are not cancelled, and how many of them have submitted feedback. */
   counts: { interviews: number; submitted: number };
   /** Who has submitted, interview by interview (never what). */
-  interviews: Array<{ id: number; name: string; role: string; cancelled: boolean; submitted: boolean; own: boolean }>;
+  interviews: SubmissionRow[];
   reader: {
     isMember: boolean;
     isBarRaiser: boolean;
@@ -111,13 +112,6 @@ export const DEBRIEF_FIELDS = {
   memo: 'debrief-memo',
 } as const;
 
-const formatUtc = (at: Date) =>
-  `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })}, ${at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' })} UTC`;
-
-function At({ at }: { at: Date }) {
-  return <time dateTime={at.toISOString()}>{formatUtc(at)}</time>;
-}
-
 /** "2 days 3 hours", "45 minutes": how long the decision took after the last interview. */
 export function durationWords(seconds: number): string {
   const days = Math.floor(seconds / 86_400);
@@ -136,15 +130,8 @@ export function decisionWords(d: { decision: Decision; level: number | null; rec
   return d.recycleJob ? `Recycle: considered for ${d.recycleJob.title}` : 'Recycle';
 }
 
-function FieldMessage({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p className="field__error" id={id}>
-      <span className="visually-hidden">Error: </span>
-      {message}
-    </p>
-  );
-}
+/** The message of a refused field, or undefined. */
+const messageOf = (errors: FormError[], field: string) => errors.find((e) => e.field === field)?.message;
 
 const roleWords = (roles: string[]) => roles.map((r) => (r === 'hiring_manager_only' ? 'Hiring manager (not interviewing)' : roleLabel(r))).join(', ');
 
@@ -167,7 +154,6 @@ export function debriefPage({
   form?: DebriefFormState;
   notice?: string | null;
 }): Page {
-  const byField = new Map(errors.filter((e) => e.field).map((e) => [e.field, e.message]));
   return staffPage({
     chrome,
     title: `Debrief: ${v.candidateLabel}`,
@@ -188,23 +174,22 @@ export function debriefPage({
             {notice}
           </p>
         ) : null}
-        {v.open ? <OpenRoom v={v} csrf={chrome.csrf} byField={byField} form={form} /> : <Sealed v={v} csrf={chrome.csrf} byField={byField} form={form} />}
+        {v.open ? <OpenRoom v={v} csrf={chrome.csrf} errors={errors} form={form} /> : <Sealed v={v} csrf={chrome.csrf} errors={errors} form={form} />}
         {v.earlier ? <EarlierLoop earlier={v.earlier} /> : null}
       </div>
     ),
   });
 }
 
-function Sealed({ v, csrf, byField, form }: { v: DebriefView; csrf: string; byField: Map<string, string>; form: DebriefFormState }) {
+function Sealed({ v, csrf, errors, form }: { v: DebriefView; csrf: string; errors: FormError[]; form: DebriefFormState }) {
   const allIn = v.counts.interviews > 0 && v.counts.submitted >= v.counts.interviews;
-  const reasonError = byField.get(DEBRIEF_FIELDS.earlyReason);
   return (
     <>
       <p className="notice">
         The debrief has not opened yet. Feedback stays sealed until it does: here you see only who has submitted ({v.counts.submitted} of {v.counts.interviews}).
         {allIn ? ' Every feedback is in, so anyone in the loop can open the debrief.' : ' It opens when every feedback is in, or earlier when the bar raiser opens it with a reason.'}
       </p>
-      <SubmittedTable v={v} />
+      <WhoHasSubmitted v={v} />
       {v.reader.mayOpen ? (
         <section className="panel" aria-labelledby="debrief-open-title">
           <h2 id="debrief-open-title">Open the debrief</h2>
@@ -222,23 +207,17 @@ function Sealed({ v, csrf, byField, form }: { v: DebriefView; csrf: string; byFi
           <h2 id="debrief-early-title">Open the debrief early</h2>
           <form method="post" action={`${debriefPath(v.applicationId)}/open`} noValidate>
             <CsrfField token={csrf} />
-            <div className={reasonError ? 'field field--error' : 'field'}>
-              <label htmlFor={DEBRIEF_FIELDS.earlyReason}>Why it opens before every feedback is in</label>
-              <p className="field__hint" id={`${DEBRIEF_FIELDS.earlyReason}-hint`}>
-                As the bar raiser you may open it with {v.counts.interviews - v.counts.submitted} feedback still missing. Your reason is kept with the debrief and in the audit log.
-              </p>
-              <FieldMessage id={`${DEBRIEF_FIELDS.earlyReason}-error`} message={reasonError} />
-              <textarea
-                id={DEBRIEF_FIELDS.earlyReason}
-                name="earlyReason"
-                rows={3}
-                maxLength={2000}
-                required
-                defaultValue={form.earlyReason ?? ''}
-                aria-describedby={[`${DEBRIEF_FIELDS.earlyReason}-hint`, reasonError ? `${DEBRIEF_FIELDS.earlyReason}-error` : ''].filter(Boolean).join(' ')}
-                aria-invalid={reasonError ? true : undefined}
-              />
-            </div>
+            <LabelledField
+              name={DEBRIEF_FIELDS.earlyReason}
+              label="Why it opens before every feedback is in"
+              hint={
+                <>
+                  As the bar raiser you may open it with {v.counts.interviews - v.counts.submitted} feedback still missing. Your reason is kept with the debrief and in the audit log.
+                </>
+              }
+              errors={errors}
+              control={(props) => <textarea {...props} name="earlyReason" rows={3} maxLength={2000} required defaultValue={form.earlyReason ?? ''} />}
+            />
             <button type="submit" className="button button--solid">
               Open the debrief early
             </button>
@@ -249,47 +228,11 @@ function Sealed({ v, csrf, byField, form }: { v: DebriefView; csrf: string; byFi
   );
 }
 
-function SubmittedTable({ v }: { v: DebriefView }) {
-  return (
-    <section className="panel" aria-labelledby="debrief-submitted-title">
-      <h2 id="debrief-submitted-title">Who has submitted</h2>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Interviewer</th>
-            <th scope="col">Role</th>
-            <th scope="col">Feedback</th>
-          </tr>
-        </thead>
-        <tbody>
-          {v.interviews.map((i) => (
-            <tr key={i.id}>
-              <th scope="row">
-                {i.name}
-                {i.own ? ' (you)' : ''}
-              </th>
-              <td>
-                {roleLabel(i.role)}
-                {i.cancelled ? ' (cancelled)' : ''}
-              </td>
-              <td>
-                {i.cancelled ? 'Not needed' : i.submitted ? 'Submitted' : 'Not yet'}
-                {i.own && !i.cancelled && !i.submitted ? (
-                  <>
-                    {' · '}
-                    <a href={feedbackFormPath(i.id)}>Write yours</a>
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
+function WhoHasSubmitted({ v }: { v: DebriefView }) {
+  return <SubmittedTable titleId="debrief-submitted-title" column="Feedback" words={{ done: 'Submitted', missing: 'Not yet' }} rows={v.interviews} />;
 }
 
-function OpenRoom({ v, csrf, byField, form }: { v: DebriefView; csrf: string; byField: Map<string, string>; form: DebriefFormState }) {
+function OpenRoom({ v, csrf, errors, form }: { v: DebriefView; csrf: string; errors: FormError[]; form: DebriefFormState }) {
   const opened = v.opened;
   return (
     <>
@@ -304,14 +247,14 @@ function OpenRoom({ v, csrf, byField, form }: { v: DebriefView; csrf: string; by
       <div className="debrief-top">
         <VotesTable v={v} />
         <div className="debrief-forms">
-          {v.reader.mayVote ? <VoteForm v={v} csrf={csrf} byField={byField} form={form} /> : null}
-          {v.reader.mayDecide ? <DecisionForm v={v} csrf={csrf} byField={byField} form={form} /> : null}
+          {v.reader.mayVote ? <VoteForm v={v} csrf={csrf} errors={errors} form={form} /> : null}
+          {v.reader.mayDecide ? <DecisionForm v={v} csrf={csrf} errors={errors} form={form} /> : null}
           {!v.decision && !v.reader.isBarRaiser ? <p className="field__hint">The bar raiser records the decision. A no hire from the bar raiser cannot be overridden.</p> : null}
         </div>
       </div>
       <SignalGrid principles={v.principles} feedback={v.feedback} id="debrief-grid" caption="Signals by principle and interviewer" />
       <SideBySide feedback={v.feedback} principles={v.principles} id="debrief-feedback" title="All submitted feedback" />
-      <SubmittedTable v={v} />
+      <WhoHasSubmitted v={v} />
     </>
   );
 }
@@ -386,11 +329,10 @@ function VotesTable({ v }: { v: DebriefView }) {
   );
 }
 
-function VoteForm({ v, csrf, byField, form }: { v: DebriefView; csrf: string; byField: Map<string, string>; form: DebriefFormState }) {
+function VoteForm({ v, csrf, errors, form }: { v: DebriefView; csrf: string; errors: FormError[]; form: DebriefFormState }) {
   const me = v.members.find((m) => m.own);
   const chosen = form.vote ?? me?.finalVote ?? me?.firstVote ?? '';
-  const voteError = byField.get(DEBRIEF_FIELDS.vote);
-  const reasonError = byField.get(DEBRIEF_FIELDS.reason);
+  const voteError = messageOf(errors, DEBRIEF_FIELDS.vote);
   return (
     <section className="panel" aria-labelledby="debrief-vote-title">
       <h2 id="debrief-vote-title">{me?.finalVote ? 'Change your final vote' : 'Your final vote'}</h2>
@@ -409,21 +351,16 @@ function VoteForm({ v, csrf, byField, form }: { v: DebriefView; csrf: string; by
             </div>
           ))}
         </fieldset>
-        <div className={reasonError ? 'field field--error' : 'field'}>
-          <label htmlFor={DEBRIEF_FIELDS.reason}>
-            Why your vote changed <span className="field__optional">(only when it differs from your feedback)</span>
-          </label>
-          <FieldMessage id={`${DEBRIEF_FIELDS.reason}-error`} message={reasonError} />
-          <textarea
-            id={DEBRIEF_FIELDS.reason}
-            name="reason"
-            rows={3}
-            maxLength={2000}
-            defaultValue={form.reason ?? me?.reason ?? ''}
-            aria-describedby={reasonError ? `${DEBRIEF_FIELDS.reason}-error` : undefined}
-            aria-invalid={reasonError ? true : undefined}
-          />
-        </div>
+        <LabelledField
+          name={DEBRIEF_FIELDS.reason}
+          label={
+            <>
+              Why your vote changed <span className="field__optional">(only when it differs from your feedback)</span>
+            </>
+          }
+          errors={errors}
+          control={(props) => <textarea {...props} name="reason" rows={3} maxLength={2000} defaultValue={form.reason ?? me?.reason ?? ''} />}
+        />
         <button type="submit" className="button button--solid">
           Record my final vote
         </button>
@@ -432,14 +369,9 @@ function VoteForm({ v, csrf, byField, form }: { v: DebriefView; csrf: string; by
   );
 }
 
-function DecisionForm({ v, csrf, byField, form }: { v: DebriefView; csrf: string; byField: Map<string, string>; form: DebriefFormState }) {
-  const decisionError = byField.get(DEBRIEF_FIELDS.decision);
-  const levelError = byField.get(DEBRIEF_FIELDS.level);
-  const jobError = byField.get(DEBRIEF_FIELDS.recycleJob);
-  const noteError = byField.get(DEBRIEF_FIELDS.note);
-  const memoError = byField.get(DEBRIEF_FIELDS.memo);
+function DecisionForm({ v, csrf, errors, form }: { v: DebriefView; csrf: string; errors: FormError[]; form: DebriefFormState }) {
+  const decisionError = messageOf(errors, DEBRIEF_FIELDS.decision);
   const level = form.level ?? String(v.jobLevel);
-  const describe = (id: string, error: string | undefined, hint = true) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <section className="panel" aria-labelledby="debrief-decide-title">
       <h2 id="debrief-decide-title">Record the decision</h2>
@@ -458,75 +390,58 @@ function DecisionForm({ v, csrf, byField, form }: { v: DebriefView; csrf: string
         </fieldset>
         <fieldset className="form-section">
           <legend>For a hire</legend>
-          <div className={levelError ? 'field field--error' : 'field'}>
-            <label htmlFor={DEBRIEF_FIELDS.level}>Level to hire at</label>
-            <p className="field__hint" id={`${DEBRIEF_FIELDS.level}-hint`}>
-              The job is at level {v.jobLevel} ({levelLabel(v.jobLevel)}).
-            </p>
-            <FieldMessage id={`${DEBRIEF_FIELDS.level}-error`} message={levelError} />
-            <select id={DEBRIEF_FIELDS.level} name="level" defaultValue={level} aria-describedby={describe(DEBRIEF_FIELDS.level, levelError)} aria-invalid={levelError ? true : undefined}>
-              {LEVELS.map((l) => (
-                <option key={l.value} value={String(l.value)}>
-                  {l.value} — {l.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledField
+            name={DEBRIEF_FIELDS.level}
+            label="Level to hire at"
+            hint={
+              <>
+                The job is at level {v.jobLevel} ({levelLabel(v.jobLevel)}).
+              </>
+            }
+            errors={errors}
+            control={(props) => (
+              <select {...props} name="level" defaultValue={level}>
+                {LEVELS.map((l) => (
+                  <option key={l.value} value={String(l.value)}>
+                    {l.value} — {l.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          />
         </fieldset>
         <fieldset className="form-section">
           <legend>For a recycle</legend>
-          <div className={jobError ? 'field field--error' : 'field'}>
-            <label htmlFor={DEBRIEF_FIELDS.recycleJob}>Job to consider the candidate for</label>
-            <p className="field__hint" id={`${DEBRIEF_FIELDS.recycleJob}-hint`}>
-              {v.openJobs.length ? 'Open jobs other than this one. A new application is made for it, and its loop sees this loop’s feedback.' : 'There is no other open job at the moment.'}
-            </p>
-            <FieldMessage id={`${DEBRIEF_FIELDS.recycleJob}-error`} message={jobError} />
-            <select
-              id={DEBRIEF_FIELDS.recycleJob}
-              name="recycleJob"
-              defaultValue={form.recycleJob ?? ''}
-              aria-describedby={describe(DEBRIEF_FIELDS.recycleJob, jobError)}
-              aria-invalid={jobError ? true : undefined}
-            >
-              <option value="">Choose a job</option>
-              {v.openJobs.map((j) => (
-                <option key={j.id} value={String(j.id)}>
-                  {j.title} (#{j.id})
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className={noteError ? 'field field--error' : 'field'}>
-            <label htmlFor={DEBRIEF_FIELDS.note}>Note: why the candidate fits that job or level</label>
-            <FieldMessage id={`${DEBRIEF_FIELDS.note}-error`} message={noteError} />
-            <textarea
-              id={DEBRIEF_FIELDS.note}
-              name="note"
-              rows={3}
-              maxLength={4000}
-              defaultValue={form.note ?? ''}
-              aria-describedby={describe(DEBRIEF_FIELDS.note, noteError, false)}
-              aria-invalid={noteError ? true : undefined}
-            />
-          </div>
-        </fieldset>
-        <div className={memoError ? 'field field--error' : 'field'}>
-          <label htmlFor={DEBRIEF_FIELDS.memo}>Decision memo</label>
-          <p className="field__hint" id={`${DEBRIEF_FIELDS.memo}-hint`}>
-            The evidence the decision rests on, principle by principle. It is kept with the debrief.
-          </p>
-          <FieldMessage id={`${DEBRIEF_FIELDS.memo}-error`} message={memoError} />
-          <textarea
-            id={DEBRIEF_FIELDS.memo}
-            name="memo"
-            rows={6}
-            maxLength={20000}
-            required
-            defaultValue={form.memo ?? ''}
-            aria-describedby={describe(DEBRIEF_FIELDS.memo, memoError)}
-            aria-invalid={memoError ? true : undefined}
+          <LabelledField
+            name={DEBRIEF_FIELDS.recycleJob}
+            label="Job to consider the candidate for"
+            hint={v.openJobs.length ? 'Open jobs other than this one. A new application is made for it, and its loop sees this loop’s feedback.' : 'There is no other open job at the moment.'}
+            errors={errors}
+            control={(props) => (
+              <select {...props} name="recycleJob" defaultValue={form.recycleJob ?? ''}>
+                <option value="">Choose a job</option>
+                {v.openJobs.map((j) => (
+                  <option key={j.id} value={String(j.id)}>
+                    {j.title} (#{j.id})
+                  </option>
+                ))}
+              </select>
+            )}
           />
-        </div>
+          <LabelledField
+            name={DEBRIEF_FIELDS.note}
+            label="Note: why the candidate fits that job or level"
+            errors={errors}
+            control={(props) => <textarea {...props} name="note" rows={3} maxLength={4000} defaultValue={form.note ?? ''} />}
+          />
+        </fieldset>
+        <LabelledField
+          name={DEBRIEF_FIELDS.memo}
+          label="Decision memo"
+          hint="The evidence the decision rests on, principle by principle. It is kept with the debrief."
+          errors={errors}
+          control={(props) => <textarea {...props} name="memo" rows={6} maxLength={20000} required defaultValue={form.memo ?? ''} />}
+        />
         <button type="submit" className="button button--solid">
           Record the decision
         </button>
@@ -629,8 +544,8 @@ function SideBySide({
   nested?: boolean;
 }) {
   if (feedback.length === 0) return null;
-  const names = new Map(principles.map((p) => [p.slug, p.name]));
-  const [Title, Card, Principle] = nested ? (['h3', 'h4', 'h5'] as const) : (['h2', 'h3', 'h4'] as const);
+  const names = Object.fromEntries(principles.map((p) => [p.slug, p.name]));
+  const [Title, Card] = nested ? (['h3', 'h4'] as const) : (['h2', 'h3'] as const);
   return (
     <section aria-labelledby={`${id}-title`}>
       <Title id={`${id}-title`}>{title}</Title>
@@ -647,21 +562,7 @@ function SideBySide({
               <br />
               Revision {f.revision}, submitted <At at={f.submittedAt} />
             </p>
-            {f.evidence.map((e) => (
-              <div key={e.principle} className="feedback-evidence">
-                <Principle className="feedback-evidence__title">
-                  {names.get(e.principle) ?? e.principle}: <span className="status-tag">{e.signal ? SIGNAL_LABELS[e.signal] : 'No signal'}</span>
-                </Principle>
-                <dl className="feedback-star">
-                  {STAR_PARTS.map((part) => (
-                    <div key={part}>
-                      <dt>{STAR_LABELS[part]}</dt>
-                      <dd>{e[part].trim() ? e[part] : <span className="feedback-star__none">Nothing written</span>}</dd>
-                    </div>
-                  ))}
-                </dl>
-              </div>
-            ))}
+            <EvidenceList evidence={f.evidence} names={names} headingLevel={nested ? 5 : 4} />
           </article>
         ))}
       </div>

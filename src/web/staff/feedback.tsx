@@ -95,11 +95,13 @@ const formatUtc = (at: Date) =>
   `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })}, ${at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' })} UTC`;
 const hhmm = (at: Date) => at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
 
-function At({ at }: { at: Date }) {
+/** A moment in UTC, with its machine-readable time. */
+export function At({ at }: { at: Date }) {
   return <time dateTime={at.toISOString()}>{formatUtc(at)}</time>;
 }
 
-function FieldMessage({ id, message }: { id: string; message: string | undefined }) {
+/** A refused field's message, read out with an "Error:" prefix; nothing when the field is fine. */
+export function FieldMessage({ id, message }: { id: string; message: string | undefined }) {
   if (!message) return null;
   return (
     <p className="field__error" id={id}>
@@ -268,9 +270,9 @@ function StatusLine({ form: f, notice }: { form: FeedbackFormView; notice: strin
   );
 }
 
-/** The evidence of one revision, read-only. */
-function EvidenceList({ evidence, names, headingLevel }: { evidence: Evidence[]; names: Record<string, string>; headingLevel: 3 | 4 }) {
-  const Heading = headingLevel === 3 ? 'h3' : 'h4';
+/** The evidence of one feedback, read-only: per principle its signal and the four STAR parts. Shared with the debrief. */
+export function EvidenceList({ evidence, names, headingLevel }: { evidence: Evidence[]; names: Record<string, string>; headingLevel: 3 | 4 | 5 }) {
+  const Heading = (['h3', 'h4', 'h5'] as const)[headingLevel - 3]!;
   return (
     <>
       {evidence.map((e) => (
@@ -316,6 +318,79 @@ function RevisionHistory({ revisions, names }: { revisions: SubmittedRevision[];
   );
 }
 
+/** One interview in the "who has submitted" table: whether its feedback is in, never what it says. */
+export interface SubmissionRow {
+  interviewId: number;
+  name: string;
+  role: string;
+  cancelled: boolean;
+  submitted: boolean;
+  own: boolean;
+}
+
+/**
+ * Who has submitted, interview by interview, with a link to the reader's own feedback form. The
+ * loop feedback page links a name to its feedback below and offers to revise; the debrief only
+ * offers to write a missing one.
+ */
+export function SubmittedTable<Row extends SubmissionRow>({
+  titleId,
+  column,
+  words,
+  rows,
+  anchor = () => null,
+  revise = false,
+}: {
+  titleId: string;
+  column: string;
+  words: { done: string; missing: string };
+  rows: Row[];
+  anchor?: (row: Row) => string | null;
+  revise?: boolean;
+}) {
+  return (
+    <section className="panel" aria-labelledby={titleId}>
+      <h2 id={titleId}>Who has submitted</h2>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Interviewer</th>
+            <th scope="col">Role</th>
+            <th scope="col">{column}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const href = anchor(r);
+            const ownLink = r.own && !r.cancelled ? (r.submitted ? (revise ? 'Revise yours' : null) : 'Write yours') : null;
+            return (
+              <tr key={r.interviewId}>
+                <th scope="row">
+                  {href ? <a href={href}>{r.name}</a> : r.name}
+                  {r.own ? ' (you)' : ''}
+                </th>
+                <td>
+                  {roleLabel(r.role)}
+                  {r.cancelled ? ' (cancelled)' : ''}
+                </td>
+                <td>
+                  {r.cancelled ? 'Not needed' : r.submitted ? words.done : words.missing}
+                  {ownLink ? (
+                    <>
+                      {' · '}
+                      <a href={feedbackFormPath(r.interviewId)}>{ownLink}</a>
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 /** The notice after saving a draft without JavaScript. */
 export const draftSavedNotice = (at: Date) => `Draft saved at ${hhmm(at)} UTC.`;
 
@@ -347,41 +422,14 @@ export function loopFeedbackPage({ chrome, loop }: { chrome: StaffChrome; loop: 
     children: (
       <div className="feedback">
         <p className="notice">{explain}</p>
-        <section className="panel" aria-labelledby="loop-status-title">
-          <h2 id="loop-status-title">Who has submitted</h2>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Interviewer</th>
-                <th scope="col">Role</th>
-                <th scope="col">Submitted</th>
-              </tr>
-            </thead>
-            <tbody>
-              {loop.members.map((m) => (
-                <tr key={m.interviewId}>
-                  <th scope="row">
-                    {m.feedback ? <a href={`#feedback-${m.interviewId}`}>{m.name}</a> : m.name}
-                    {m.own ? ' (you)' : ''}
-                  </th>
-                  <td>
-                    {roleLabel(m.role)}
-                    {m.cancelled ? ' (cancelled)' : ''}
-                  </td>
-                  <td>
-                    {m.cancelled ? 'Not needed' : m.submitted ? 'Yes' : 'No'}
-                    {m.own && !m.cancelled ? (
-                      <>
-                        {' · '}
-                        <a href={feedbackFormPath(m.interviewId)}>{m.submitted ? 'Revise yours' : 'Write yours'}</a>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <SubmittedTable
+          titleId="loop-status-title"
+          column="Submitted"
+          words={{ done: 'Yes', missing: 'No' }}
+          rows={loop.members}
+          anchor={(m) => (m.feedback ? `#feedback-${m.interviewId}` : null)}
+          revise
+        />
         {shown.map((m) => {
           const fb = m.feedback!;
           return (

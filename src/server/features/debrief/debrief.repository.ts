@@ -5,9 +5,7 @@ import {
   applications,
   debriefs,
   debriefVotes,
-  feedback,
   feedbackRevisions,
-  interviews,
   jobs,
   jobTeam,
   loops,
@@ -19,7 +17,10 @@ import {
 // SQL of the debrief room only. Every function takes the handle it must use: `tx` inside a
 // transaction.
 
-/** The loop of an application with its debrief (if open), application, job and person; undefined when there is no loop. */
+/**
+ * The loop of an application with its debrief (if open), application, job and person; undefined
+ * when there is no loop. The loop feedback page reads it too, for the debrief's state.
+ */
 export async function findDebriefLoop(db: Db, applicationId: number, options: { lock?: boolean } = {}) {
   const query = db
     .select({
@@ -82,34 +83,6 @@ export async function findRecycledInto(db: Db, loopId: number): Promise<{ applic
   const [row] = await db.select({ applicationId: loops.applicationId }).from(loops).where(eq(loops.recycledFromLoopId, loopId));
   return row;
 }
-
-/**
- * The interviews of a loop in loop order with their interviewers, times, and how far their
- * feedback got (never its content): whether it was submitted and its latest revision.
- */
-export async function listDebriefInterviews(db: Db, loopId: number) {
-  return db
-    .select({
-      id: interviews.id,
-      interviewerId: interviews.interviewerId,
-      interviewerName: staffUsers.name,
-      role: interviews.role,
-      principles: interviews.principles,
-      status: interviews.status,
-      startsAt: interviews.startsAt,
-      durationMinutes: interviews.durationMinutes,
-      feedbackId: feedback.id,
-      feedbackStatus: feedback.status,
-      revision: feedback.revision,
-    })
-    .from(interviews)
-    .innerJoin(staffUsers, eq(staffUsers.id, interviews.interviewerId))
-    .leftJoin(feedback, eq(feedback.interviewId, interviews.id))
-    .where(eq(interviews.loopId, loopId))
-    .orderBy(asc(interviews.position), asc(interviews.id));
-}
-
-export type DebriefInterview = Awaited<ReturnType<typeof listDebriefInterviews>>[number];
 
 /** The latest submitted revision of each of the given feedback rows (drafts are never read). */
 export async function listLatestRevisions(db: Db, feedbackIds: readonly number[]) {

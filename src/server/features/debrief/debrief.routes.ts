@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FormError } from '../../../shared/contracts/account.ts';
 import { debriefPage, debriefPath, type DebriefFormState } from '../../../web/staff/debrief.tsx';
-import { AppError } from '../../errors.ts';
+import { redirectOrShowAgain } from '../staff/forms.ts';
 import type { StaffContext, StaffExtension, StaffScope } from '../staff/staff.scope.ts';
 import { decideDebrief, openDebrief, recordFinalVote, showDebrief, type DebriefReader } from './debrief.service.ts';
 
@@ -24,12 +24,6 @@ const NOTICES = {
 
 /** A whole number from a form field, or undefined when it is blank or not one. */
 const wholeNumber = (raw: string): number | undefined => (/^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : undefined);
-
-/** Refusals the page shows again, with what was typed: missing input (400) and the state of the debrief (409). */
-const shownAgain = (error: unknown): error is AppError => error instanceof AppError && (error.status === 400 || error.status === 409);
-
-const errorsOf = (error: AppError): FormError[] =>
-  error.fields.length ? error.fields.map((f) => ({ field: f.field, message: f.message })) : [{ field: '', message: error.message }];
 
 /**
  * The debrief room of an application's loop, as one staff extension: the page ('debrief.view':
@@ -57,13 +51,14 @@ export function debriefExtension(): StaffExtension {
 
     /** Runs a change, then back to the page with a notice; a refusal shows the page again with the form as typed. */
     async function attempt(request: FastifyRequest, reply: FastifyReply, context: StaffContext, form: DebriefFormState, notice: keyof typeof NOTICES, change: () => Promise<unknown>) {
-      try {
-        await change();
-        return reply.redirect(`${debriefPath(context.applicationId!)}?notice=${notice}`, 303);
-      } catch (error) {
-        if (!shownAgain(error)) throw error;
-        return render(request, reply, context, { errors: errorsOf(error), form, status: error.status });
-      }
+      return redirectOrShowAgain(
+        reply,
+        async () => {
+          await change();
+          return `${debriefPath(context.applicationId!)}?notice=${notice}`;
+        },
+        (errors, status) => render(request, reply, context, { errors, form, status }),
+      );
     }
 
     scope.route({

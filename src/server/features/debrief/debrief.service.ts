@@ -12,15 +12,17 @@ import {
   type DecisionInput,
   type Refusal,
 } from '../../../domain/debrief.ts';
-import { evidenceFor, isVote, type Vote } from '../../../domain/feedback.ts';
+import { isVote, type Vote } from '../../../domain/feedback.ts';
 import { isClosed, stagesOf } from '../../../domain/pipeline.ts';
-import { identityHidden, type Actor, type TeamRole } from '../../../domain/policy.ts';
+import type { Actor, TeamRole } from '../../../domain/policy.ts';
 import { debriefIsOpen, hasSubmittedOwn, sealingView } from '../../../domain/sealing.ts';
 import { DEBRIEF_FIELDS, type DebriefFeedback, type DebriefMember, type DebriefView } from '../../../web/staff/debrief.tsx';
 import type { Db } from '../../db/client.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Mail } from '../mail/mail.types.ts';
 import { recordStaffAudit } from '../staff/staff.repository.ts';
+import { listLoopInterviews, type LoopInterview } from '../feedback/feedback.repository.ts';
+import { asRevision, candidateIdentity, isSubmitted } from '../feedback/feedback.service.ts';
 import { debriefReadyMail, decisionMadeMail } from './debrief.emails.ts';
 import {
   findDebriefLoop,
@@ -35,7 +37,6 @@ import {
   insertApplicationEvent,
   insertDebrief,
   insertRecycledLoop,
-  listDebriefInterviews,
   listLatestRevisions,
   listOpenJobs,
   listRecipients,
@@ -44,7 +45,6 @@ import {
   recordDecision,
   setLoopStatus,
   upsertVote,
-  type DebriefInterview,
   type DebriefLoop,
 } from './debrief.repository.ts';
 
@@ -63,34 +63,23 @@ export const NO_HIRE_REASON = 'No hire after the debrief';
 /** The stage the debrief stands for on the board; an application earlier in its template moves there when the debrief opens. */
 const DEBRIEF_STAGE = 'debrief';
 
-const submitted = (i: DebriefInterview) => i.feedbackStatus === 'submitted' && (i.revision ?? 0) > 0;
-const live = (interviews: DebriefInterview[]) => interviews.filter((i) => i.status !== 'cancelled');
+const live = (interviews: LoopInterview[]) => interviews.filter((i) => i.status !== 'cancelled');
 
 /** The loop's members: interviewers of interviews that are not cancelled, in loop order, then its hiring manager. */
-function membersOf(loop: DebriefLoop['loop'], interviews: DebriefInterview[]): number[] {
+function membersOf(loop: DebriefLoop['loop'], interviews: LoopInterview[]): number[] {
   const ids = [...new Set(live(interviews).map((i) => i.interviewerId))];
   if (loop.hiringManagerId !== null && !ids.includes(loop.hiringManagerId)) ids.push(loop.hiringManagerId);
   return ids;
 }
 
 /** Whether the user holds the loop's bar raiser interview (one that is not cancelled). */
-const holdsBarRaiser = (userId: number, interviews: DebriefInterview[]) => live(interviews).some((i) => i.role === 'bar_raiser' && i.interviewerId === userId);
+const holdsBarRaiser = (userId: number, interviews: LoopInterview[]) => live(interviews).some((i) => i.role === 'bar_raiser' && i.interviewerId === userId);
 
-const candidateLabel = (d: DebriefLoop) =>
-  identityHidden({ anonymizedScreening: d.job.anonymizedScreening }, d.application.stage) || d.person.anonymizedAt !== null || !d.person.name.trim()
-    ? `Candidate #${d.application.id}`
-    : d.person.name;
-
-/** The principles a stored evidence list speaks of, in its order. */
-function evidencePrinciples(evidence: unknown): string[] {
-  return Array.isArray(evidence)
-    ? evidence.flatMap((e) => (typeof e === 'object' && e !== null && typeof (e as { principle?: unknown }).principle === 'string' ? [(e as { principle: string }).principle] : []))
-    : [];
-}
+const candidateLabel = (d: DebriefLoop) => candidateIdentity(d.application.id, d.job, d.application.stage, d.person).label;
 
 /** The latest submitted revision of each submitted interview of a loop, for a reader; drafts are never loaded. */
-async function submittedFeedback(db: Db, interviews: DebriefInterview[], readerId: number): Promise<DebriefFeedback[]> {
-  const done = live(interviews).filter((i) => submitted(i) && i.feedbackId !== null);
+async function submittedFeedback(db: Db, interviews: LoopInterview[], readerId: number): Promise<DebriefFeedback[]> {
+  const done = live(interviews).filter((i) => isSubmitted(i) && i.feedbackId !== null);
   const revisions = await listLatestRevisions(
     db,
     done.map((i) => i.feedbackId!),
@@ -105,10 +94,7 @@ async function submittedFeedback(db: Db, interviews: DebriefInterview[], readerI
         name: i.interviewerName,
         role: i.role,
         own: i.interviewerId === readerId,
-        revision: r.revision,
-        submittedAt: r.submittedAt,
-        vote: isVote(r.vote) ? r.vote : null,
-        evidence: evidenceFor(evidencePrinciples(r.evidence), r.evidence),
+        ...asRevision(r),
       },
     ];
   });
@@ -129,7 +115,7 @@ function firstVoteOf(memberId: number, feedback: DebriefFeedback[]): Vote | null
 }
 
 /** The end of every interview of the loop that took place (scheduled, not cancelled). */
-const interviewEnds = (interviews: DebriefInterview[]) =>
+const interviewEnds = (interviews: LoopInterview[]) =>
   live(interviews).flatMap((i) => (i.status === 'scheduled' && i.startsAt && i.durationMinutes ? [new Date(i.startsAt.getTime() + i.durationMinutes * 60_000)] : []));
 
 async function loopOr404(db: Db, applicationId: number, lock = false): Promise<DebriefLoop> {
@@ -146,12 +132,12 @@ async function loopOr404(db: Db, applicationId: number, lock = false): Promise<D
  */
 export async function showDebrief({ db, applicationId, reader }: { db: Db; applicationId: number; reader: DebriefReader }): Promise<DebriefView> {
   const d = await loopOr404(db, applicationId);
-  const interviews = await listDebriefInterviews(db, d.loop.id);
+  const interviews = await listLoopInterviews(db, d.loop.id);
   const open = debriefIsOpen({ status: d.loop.status, debriefOpenedAt: d.debrief?.openedAt ?? null });
   const memberIds = membersOf(d.loop, interviews);
   const isMember = memberIds.includes(reader.id);
   const isBarRaiser = holdsBarRaiser(reader.id, interviews);
-  const counts = { interviews: live(interviews).length, submitted: live(interviews).filter(submitted).length };
+  const counts = { interviews: live(interviews).length, submitted: live(interviews).filter(isSubmitted).length };
   const decided = d.debrief?.decision ?? null;
 
   const feedback = open ? await submittedFeedback(db, interviews, reader.id) : [];
@@ -201,7 +187,7 @@ export async function showDebrief({ db, applicationId, reader }: { db: Db; appli
     open,
     opened: d.debrief ? { at: d.debrief.openedAt, byName: d.debrief.openedBy ? (names.get(d.debrief.openedBy) ?? null) : null, earlyReason: d.debrief.earlyReason } : null,
     counts,
-    interviews: interviews.map((i) => ({ id: i.id, name: i.interviewerName, role: i.role, cancelled: i.status === 'cancelled', submitted: submitted(i), own: i.interviewerId === reader.id })),
+    interviews: interviews.map((i) => ({ interviewId: i.id, name: i.interviewerName, role: i.role, cancelled: i.status === 'cancelled', submitted: isSubmitted(i), own: i.interviewerId === reader.id })),
     reader: {
       isMember,
       isBarRaiser,
@@ -223,19 +209,19 @@ export async function showDebrief({ db, applicationId, reader }: { db: Db; appli
  * The feedback of the loop a recycled loop came from, under this loop's sealing rule: a member
  * who has submitted their own feedback here, or anyone allowed once this debrief opens.
  */
-async function earlierLoop(db: Db, d: DebriefLoop, interviews: DebriefInterview[], reader: DebriefReader, open: boolean): Promise<DebriefView['earlier']> {
+async function earlierLoop(db: Db, d: DebriefLoop, interviews: LoopInterview[], reader: DebriefReader, open: boolean): Promise<DebriefView['earlier']> {
   if (d.loop.recycledFromLoopId === null) return null;
   const from = await findLoopById(db, d.loop.recycledFromLoopId);
   if (!from) return null;
   const submittedOwn = hasSubmittedOwn(
     reader.id,
-    interviews.map((i) => ({ interviewerId: i.interviewerId, status: i.status, submitted: submitted(i) })),
+    interviews.map((i) => ({ interviewerId: i.interviewerId, status: i.status, submitted: isSubmitted(i) })),
   );
   const view = sealingView({ role: reader.role, teamRole: reader.teamRole, loopMember: reader.loopMember, submittedOwn, debriefOpen: open });
   const base = { applicationId: from.applicationId, jobTitle: from.jobTitle, decision: (from.decision as Decision | null) ?? null };
   if (view !== 'full') return { ...base, shown: false, principles: [], feedback: [] };
   // Nobody in the new loop wrote the earlier feedback, so none of it is marked as the reader's own.
-  const feedback = await submittedFeedback(db, await listDebriefInterviews(db, from.id), -1);
+  const feedback = await submittedFeedback(db, await listLoopInterviews(db, from.id), -1);
   return { ...base, shown: true, principles: await gridPrinciples(db, feedback), feedback };
 }
 
@@ -276,10 +262,10 @@ export async function openDebrief({
   const reason = earlyReason?.trim() ? earlyReason.trim() : null;
   const outcome = await db.transaction(async (tx) => {
     const d = await loopOr404(tx, applicationId, true);
-    const interviews = await listDebriefInterviews(tx, d.loop.id);
+    const interviews = await listLoopInterviews(tx, d.loop.id);
     const members = membersOf(d.loop, interviews);
     if (!members.includes(by.id)) throw new AppError(409, 'not_a_member', 'Only the members of the loop open its debrief.');
-    const counts = { interviews: live(interviews).length, submitted: live(interviews).filter(submitted).length };
+    const counts = { interviews: live(interviews).length, submitted: live(interviews).filter(isSubmitted).length };
     const alreadyOpen = d.debrief !== null || d.loop.status === 'debrief' || d.loop.status === 'decided';
     const check = mayOpenDebrief({ ...counts, byBarRaiser: holdsBarRaiser(by.id, interviews), earlyReason: reason ?? undefined, alreadyOpen });
     if (!check.ok) {
@@ -345,7 +331,7 @@ export async function recordFinalVote({
   const why = reason?.trim() ? reason.trim() : null;
   await db.transaction(async (tx) => {
     const d = await loopOr404(tx, applicationId, true);
-    const interviews = await listDebriefInterviews(tx, d.loop.id);
+    const interviews = await listLoopInterviews(tx, d.loop.id);
     const isMember = membersOf(d.loop, interviews).includes(by.id);
     const feedback = isMember ? await submittedFeedback(tx, interviews.filter((i) => i.interviewerId === by.id), by.id) : [];
     const firstVote = firstVoteOf(by.id, feedback);
@@ -413,7 +399,7 @@ export async function decideDebrief({
 }): Promise<{ decision: Decision; recycledApplicationId: number | null }> {
   const outcome = await db.transaction(async (tx) => {
     const d = await loopOr404(tx, applicationId, true);
-    const interviews = await listDebriefInterviews(tx, d.loop.id);
+    const interviews = await listLoopInterviews(tx, d.loop.id);
     const byBarRaiser = holdsBarRaiser(by.id, interviews);
     const existing = (d.debrief?.decision as Decision | null | undefined) ?? null;
     const chosen = (DECISIONS as readonly string[]).includes(request.decision ?? '') ? (request.decision as Decision) : null;

@@ -3,7 +3,6 @@ import type { Db } from '../../db/client.ts';
 import {
   applicationAnswers,
   applications,
-  debriefs,
   feedback,
   feedbackRevisions,
   interviews,
@@ -19,18 +18,23 @@ import {
 
 // SQL only. Every function takes the handle it must use: `tx` inside a transaction.
 
+/** An interview as every loop page reads it: who holds it, in what role, on which principles, and when (joined to staff_users). */
+const interviewColumns = {
+  id: interviews.id,
+  interviewerId: interviews.interviewerId,
+  interviewerName: staffUsers.name,
+  role: interviews.role,
+  principles: interviews.principles,
+  status: interviews.status,
+  startsAt: interviews.startsAt,
+  durationMinutes: interviews.durationMinutes,
+};
+
 /** One interview with its loop, application, job, candidate and resume text; undefined when it does not exist. */
 export async function findInterviewDetail(db: Db, interviewId: number) {
   const [row] = await db
     .select({
-      id: interviews.id,
-      interviewerId: interviews.interviewerId,
-      interviewerName: staffUsers.name,
-      role: interviews.role,
-      principles: interviews.principles,
-      status: interviews.status,
-      startsAt: interviews.startsAt,
-      durationMinutes: interviews.durationMinutes,
+      ...interviewColumns,
       timeZone: interviews.timeZone,
       room: interviews.room,
       videoUrl: interviews.videoUrl,
@@ -71,45 +75,15 @@ export async function findPrinciples(db: Db, slugs: readonly string[]) {
     .where(inArray(principles.slug, [...slugs]));
 }
 
-
-/** The loop of an application with whether its debrief has opened; undefined when there is none. */
-export async function findLoopOfApplication(db: Db, applicationId: number) {
-  const [row] = await db
-    .select({
-      id: loops.id,
-      status: loops.status,
-      hiringManagerId: loops.hiringManagerId,
-      debriefOpenedAt: debriefs.openedAt,
-      jobTitle: jobs.title,
-      anonymizedScreening: jobs.anonymizedScreening,
-      stage: applications.stage,
-      personName: people.name,
-      personEmail: people.email,
-      personPhone: people.phone,
-      personAnonymizedAt: people.anonymizedAt,
-    })
-    .from(loops)
-    .innerJoin(applications, eq(applications.id, loops.applicationId))
-    .innerJoin(jobs, eq(jobs.id, applications.jobId))
-    .innerJoin(people, eq(people.id, applications.personId))
-    .leftJoin(debriefs, eq(debriefs.loopId, loops.id))
-    .where(eq(loops.applicationId, applicationId));
-  return row;
-}
-
 /**
- * The interviews of a loop in loop order, with their interviewers and how far their feedback
- * got (never its content): whether it was submitted, its latest revision and when.
+ * The interviews of a loop in loop order, with their interviewers, times, and how far their
+ * feedback got (never its content): whether it was submitted, its latest revision and when.
+ * The kit, the loop feedback page and the debrief all read a loop through this.
  */
 export async function listLoopInterviews(db: Db, loopId: number) {
   return db
     .select({
-      id: interviews.id,
-      interviewerId: interviews.interviewerId,
-      interviewerName: staffUsers.name,
-      role: interviews.role,
-      principles: interviews.principles,
-      status: interviews.status,
+      ...interviewColumns,
       position: interviews.position,
       feedbackId: feedback.id,
       feedbackStatus: feedback.status,
@@ -122,6 +96,8 @@ export async function listLoopInterviews(db: Db, loopId: number) {
     .where(eq(interviews.loopId, loopId))
     .orderBy(asc(interviews.position), asc(interviews.id));
 }
+
+export type LoopInterview = Awaited<ReturnType<typeof listLoopInterviews>>[number];
 
 /** The feedback row (the working copy) of an interview, or undefined. */
 export async function findFeedback(db: Db, interviewId: number) {

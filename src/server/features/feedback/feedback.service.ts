@@ -11,7 +11,6 @@ import { recordStaffAudit } from '../staff/staff.repository.ts';
 import {
   findFeedback,
   findInterviewDetail,
-  findLoopOfApplication,
   findPrinciples,
   insertRevision,
   listAnswers,
@@ -21,6 +20,7 @@ import {
   markSubmitted,
   writeWorkingCopy,
 } from './feedback.repository.ts';
+import { findDebriefLoop } from '../debrief/debrief.repository.ts';
 import { questionsForPrinciples } from '../question-bank/question-bank.service.ts';
 
 /** Feedback as the form sent it, before it is fitted to the interview's principles. */
@@ -34,10 +34,8 @@ const answerText = (value: unknown): string =>
 
 const webLink = (url: string) => /^https?:\/\//i.test(url.trim());
 
-type Person = { name: string; email: string; phone: string | null; location: string | null; links: Array<{ label: string; url: string }>; anonymizedAt: Date | null };
-
 /** How staff see a candidate on loop pages: hidden while anonymized screening applies, as on the application page. */
-function candidateIdentity(applicationId: number, job: { anonymizedScreening: boolean }, stage: string, person: Person) {
+export function candidateIdentity(applicationId: number, job: { anonymizedScreening: boolean }, stage: string, person: { name: string; anonymizedAt: Date | null }) {
   const hidden = identityHidden(job, stage) || person.anonymizedAt !== null;
   return { hidden, label: hidden || !person.name.trim() ? `Candidate #${applicationId}` : person.name };
 }
@@ -46,6 +44,9 @@ async function principleNames(db: Db, slugs: readonly string[]) {
   const found = await findPrinciples(db, [...new Set(slugs)]);
   return new Map(found.map((p) => [p.slug, p]));
 }
+
+/** Whether an interview's feedback is submitted (a draft after a submit still counts: its last revision stands). */
+export const isSubmitted = (i: { feedbackStatus: string | null; revision: number | null }) => i.feedbackStatus === 'submitted' && (i.revision ?? 0) > 0;
 
 /** Whether `userId` is a member of the loop: one of its interviewers or its hiring manager. */
 const memberOf = (userId: number, loop: { hiringManagerId: number | null }, interviews: ReadonlyArray<{ interviewerId: number }>) =>
@@ -110,8 +111,8 @@ export async function showKit({ db, interviewId, viewer, teamRole }: { db: Db; i
   };
 }
 
-/** A stored revision as it was submitted: its own principles, even if the interview's have changed since. */
-const asRevision = (r: { revision: number; submittedAt: Date; vote: string | null; evidence: unknown }): SubmittedRevision => ({
+/** A stored revision as it was submitted: its own principles, even if the interview's have changed since. Shared with the debrief. */
+export const asRevision = (r: { revision: number; submittedAt: Date; vote: string | null; evidence: unknown }): SubmittedRevision => ({
   revision: r.revision,
   submittedAt: r.submittedAt,
   vote: isVote(r.vote) ? r.vote : null,
@@ -260,30 +261,28 @@ export async function readLoopFeedback({
   applicationId: number;
   reader: Actor & { teamRole: TeamRole | null; loopMember: boolean };
 }): Promise<LoopFeedbackView> {
-  const loop = await findLoopOfApplication(db, applicationId);
-  if (!loop) throw new NotFoundError('This application has no interview loop yet.');
-  const interviews = await listLoopInterviews(db, loop.id);
-  const submitted = (i: (typeof interviews)[number]) => i.feedbackStatus === 'submitted' && (i.revision ?? 0) > 0;
-  const debriefOpen = debriefIsOpen({ status: loop.status, debriefOpenedAt: loop.debriefOpenedAt });
+  const d = await findDebriefLoop(db, applicationId);
+  if (!d) throw new NotFoundError('This application has no interview loop yet.');
+  const interviews = await listLoopInterviews(db, d.loop.id);
+  const debriefOpen = debriefIsOpen({ status: d.loop.status, debriefOpenedAt: d.debrief?.openedAt ?? null });
   const submittedOwn = hasSubmittedOwn(
     reader.id,
-    interviews.map((i) => ({ interviewerId: i.interviewerId, status: i.status, submitted: submitted(i) })),
+    interviews.map((i) => ({ interviewerId: i.interviewerId, status: i.status, submitted: isSubmitted(i) })),
   );
   const view = sealingView({ role: reader.role, teamRole: reader.teamRole, loopMember: reader.loopMember, submittedOwn, debriefOpen });
   if (view === 'none') throw new AppError(403, 'forbidden', 'Only the loop’s members and the job’s hiring manager and recruiters may see its feedback.');
   // Only the submitted feedback this reader may read is ever loaded; drafts never are.
-  const readable = interviews.filter((i) => i.feedbackId !== null && submitted(i) && mayRead(view, reader.id, { authorId: i.interviewerId, submitted: true }));
+  const readable = interviews.filter((i) => i.feedbackId !== null && isSubmitted(i) && mayRead(view, reader.id, { authorId: i.interviewerId, submitted: true }));
   const revisions = await listRevisions(
     db,
     readable.map((i) => i.feedbackId!),
   );
   const names = await principleNames(db, [...interviews.flatMap((i) => i.principles), ...revisions.flatMap((r) => evidencePrinciples(r.evidence))]);
-  const person = { name: loop.personName, email: loop.personEmail, phone: loop.personPhone, location: null, links: [], anonymizedAt: loop.personAnonymizedAt };
-  const who = candidateIdentity(applicationId, { anonymizedScreening: loop.anonymizedScreening }, loop.stage, person);
+  const who = candidateIdentity(applicationId, d.job, d.application.stage, d.person);
   return {
     applicationId,
     candidateLabel: who.label,
-    jobTitle: loop.jobTitle,
+    jobTitle: d.job.title,
     view,
     debriefOpen,
     readerIsMember: reader.loopMember,
@@ -297,7 +296,7 @@ export async function readLoopFeedback({
         name: i.interviewerName,
         role: i.role,
         cancelled: i.status === 'cancelled',
-        submitted: submitted(i),
+        submitted: isSubmitted(i),
         own: i.interviewerId === reader.id,
         feedback: latest ? { latest, earlier } : null,
       };

@@ -4,6 +4,7 @@ import { isTimeZone } from '../../../domain/icalendar.ts';
 import type { FormError } from '../../../shared/contracts/account.ts';
 import { COMMON_TIME_ZONES, loopPage, loopPath, type LoopFormState } from '../../../web/staff/loop.tsx';
 import { AppError } from '../../errors.ts';
+import { redirectOrShowAgain } from '../staff/forms.ts';
 import { parseId, type StaffContext, type StaffExtension, type StaffScope } from '../staff/staff.scope.ts';
 import {
   adjustLoopPlan,
@@ -91,13 +92,6 @@ export function readSchedule(body: Body): { values: ScheduleValues; request?: Sc
   };
 }
 
-/** A refusal the page shows again (bad input, a conflict) rather than an error page. */
-const shownAgain = (error: unknown): error is AppError => error instanceof AppError && (error.status === 400 || error.status === 409);
-
-/** The fields of a refusal, or one message for the form as a whole. */
-const fieldsOf = (error: AppError, prefix = ''): FormError[] =>
-  error.fields.length ? error.fields.map((f) => ({ field: f.field ? `${prefix}${f.field}` : '', message: f.message })) : [{ field: '', message: error.message }];
-
 /**
  * The loop planner page of an application (plan, adjust, pre-brief), and the scheduling of its
  * interviews with calendar invitations, as one staff extension. Every route goes through
@@ -129,12 +123,7 @@ export function loopsExtension(): StaffExtension {
       change: () => Promise<string>,
       prefix = '',
     ) {
-      try {
-        return reply.redirect(await change(), 303);
-      } catch (error) {
-        if (!shownAgain(error)) throw error;
-        return render(request, reply, context, { errors: fieldsOf(error, prefix), form, status: error.status });
-      }
+      return redirectOrShowAgain(reply, change, (errors, status) => render(request, reply, context, { errors, form, status }), prefix);
     }
 
     scope.route({
