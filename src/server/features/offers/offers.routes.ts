@@ -18,6 +18,7 @@ import {
   type By,
   type Site,
 } from './offers.service.ts';
+import { shownAgain } from '../staff/forms.ts';
 
 type Body = Record<string, unknown>;
 
@@ -47,8 +48,6 @@ const shownOffer = (body: Body): number | null => {
 /** Form values that may repeat (the chain's places), as a list of strings. */
 const many = (raw: unknown): string[] => (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === 'string');
 
-/** A refusal the page shows again (bad input, a conflict) rather than an error page. */
-const shownAgain = (error: unknown): error is AppError => error instanceof AppError && (error.status === 400 || error.status === 409);
 const fieldsOf = (error: AppError): FormError[] => (error.fields.length ? error.fields : [{ field: '', message: error.message }]);
 
 /**

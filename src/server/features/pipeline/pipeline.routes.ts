@@ -18,6 +18,7 @@ import {
   type BoardFilters,
   type Selection,
 } from './pipeline.service.ts';
+import { shownAgain } from '../staff/forms.ts';
 
 type Body = Record<string, unknown>;
 
@@ -109,8 +110,6 @@ function readRejection(body: Body, prefix: string): { values: { reason: string; 
 
 const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
 
-/** A refusal the page shows again (bad input, a refused move) rather than an error page. */
-const shownAgain = (error: unknown): error is AppError => error instanceof AppError && (error.status === 400 || error.status === 409);
 
 /**
  * The pipeline board of a job and the application page, as one staff extension. Every route is
