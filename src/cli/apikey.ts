@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../server/config.ts';
-import { openDatabase } from '../server/db/client.ts';
 import { AppError } from '../server/errors.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../server/features/apikeys/apikeys.service.ts';
 import type { CliIo } from './main.ts';
+import { runSubcommand, UsageError, withDatabase } from './subcommand.ts';
 
 export const APIKEY_USAGE = `Usage: dayone apikey <create|list|revoke> [options]
 
@@ -14,12 +14,9 @@ export const APIKEY_USAGE = `Usage: dayone apikey <create|list|revoke> [options]
 
 Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`;
 
-class UsageError extends Error {}
-
 /** `dayone apikey …`: create, list and revoke the API keys of the job-board apply endpoints. Resolves to the exit code. */
 export async function apikeyCommand(config: Config, argv: string[], io: CliIo): Promise<number> {
-  let action: () => Promise<number>;
-  try {
+  return runSubcommand(io, APIKEY_USAGE, () => {
     const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     const [sub, ...rest] = positionals;
     if (values.help) {
@@ -31,46 +28,21 @@ export async function apikeyCommand(config: Config, argv: string[], io: CliIo): 
         if (rest.length) throw new UsageError(`"apikey create" takes no arguments, got "${rest.join(' ')}".`);
         const name = values.name;
         if (name === undefined || !name.trim()) throw new UsageError('"apikey create" needs --name NAME, e.g. --name "Acme job board".');
-        action = () => create(config, name, io);
-        break;
+        return () => create(config, name, io);
       }
       case 'list':
         if (rest.length || values.name !== undefined) throw new UsageError('"apikey list" takes no arguments or options.');
-        action = () => list(config, io);
-        break;
+        return () => list(config, io);
       case 'revoke': {
         if (rest.length !== 1 || values.name !== undefined) throw new UsageError('"apikey revoke" takes one ID (see "dayone apikey list").');
         const id = Number(rest[0]);
         if (!/^\d{1,9}$/.test(rest[0]!) || id < 1) throw new UsageError(`ID must be a whole number, got "${rest[0]}".`);
-        action = () => revoke(config, id, io);
-        break;
+        return () => revoke(config, id, io);
       }
       default:
         throw new UsageError(sub === undefined ? 'Say what to do with API keys.' : `Unknown apikey command "${sub}".`);
     }
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`dayone: ${(error as Error).message}\n\n${APIKEY_USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
-  try {
-    return await action();
-  } catch (error) {
-    io.stderr(`dayone: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-}
-
-async function withDatabase<T>(config: Config, use: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await database.migrate();
-    return await use(database.db);
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 async function create(config: Config, name: string, io: CliIo): Promise<number> {

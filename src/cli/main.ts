@@ -10,6 +10,7 @@ import { createMailService } from '../server/features/mail/mail.service.ts';
 import { apikeyCommand } from './apikey.ts';
 import { retentionCommand, RETENTION_USAGE } from './retention.ts';
 import { usersCommand } from './users.ts';
+import { isUsageError, UsageError } from './subcommand.ts';
 
 /** Where the CLI reads its settings and writes its words; tests pass their own. */
 export interface CliIo {
@@ -48,9 +49,6 @@ ${RETENTION_USAGE}
 Settings come from environment variables; see README.md ("Configuration").
 
 Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`;
-
-/** Thrown for a command line that cannot be understood; exits 2 with the usage. */
-class UsageError extends Error {}
 
 /**
  * Runs one `dayone` command. Resolves to the exit code, or to 'running' for `serve`,
@@ -120,7 +118,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(error)) {
       io.stderr(`dayone: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }

@@ -6,6 +6,7 @@ import { DatabaseInUseError, openDatabase } from '../server/db/client.ts';
 import { folderFileStore } from '../server/files/file-store.ts';
 import { runRetention, type RetentionReport } from '../server/features/privacy/retention.ts';
 import type { CliIo } from './main.ts';
+import { isUsageError, UsageError } from './subcommand.ts';
 
 /** The lines `dayone help` shows for this command. */
 export const RETENTION_USAGE = `  retention run [--days N] [--dry-run]
@@ -13,8 +14,6 @@ export const RETENTION_USAGE = `  retention run [--days N] [--dry-run]
                         days ago (default RETENTION_DAYS, 365), unless they have an open
                         application, talent-pool consent or a legal hold; --dry-run only
                         lists who would be erased`;
-
-class UsageError extends Error {}
 
 /**
  * `dayone retention run [--days N] [--dry-run]`. `argv` is what follows "retention". The
@@ -42,7 +41,7 @@ export async function retentionCommand(config: Config | (() => Config), argv: st
     }
     dryRun = values['dry-run'] ?? false;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(error)) {
       io.stderr(`dayone: ${(error as Error).message}\n\nUsage:\n${RETENTION_USAGE}`);
       return 2;
     }

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { STAFF_ROLES } from '../domain/policy.ts';
 import type { Config } from '../server/config.ts';
-import { openDatabase } from '../server/db/client.ts';
 import { AppError } from '../server/errors.ts';
 import { INVITE_HOURS } from '../server/features/staff/auth.service.ts';
 import { inviteStaffUser, listStaffUsers, newStaffUserSchema, staffStatus } from '../server/features/staff/users.service.ts';
 import type { CliIo } from './main.ts';
+import { runSubcommand, UsageError, withDatabase } from './subcommand.ts';
 
 export const USERS_USAGE = `Usage: dayone users <create|list> [options]
 
@@ -18,12 +18,9 @@ export const USERS_USAGE = `Usage: dayone users <create|list> [options]
 
 Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`;
 
-class UsageError extends Error {}
-
 /** `dayone users …`: add a member of staff (the first admin above all) and list the staff. Resolves to the exit code. */
 export async function usersCommand(config: Config, argv: string[], io: CliIo): Promise<number> {
-  let action: () => Promise<number>;
-  try {
+  return runSubcommand(io, USERS_USAGE, () => {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -40,39 +37,15 @@ export async function usersCommand(config: Config, argv: string[], io: CliIo): P
         if (rest.length) throw new UsageError(`"users create" takes no arguments, got "${rest.join(' ')}".`);
         const { email, role, name } = values;
         if (email === undefined || role === undefined) throw new UsageError('"users create" needs --email EMAIL and --role ROLE, e.g. --email ada@example.com --role admin.');
-        action = () => create(config, { email, role, name: name ?? '' }, io);
-        break;
+        return () => create(config, { email, role, name: name ?? '' }, io);
       }
       case 'list':
         if (rest.length || values.email !== undefined || values.role !== undefined || values.name !== undefined) throw new UsageError('"users list" takes no arguments or options.');
-        action = () => list(config, io);
-        break;
+        return () => list(config, io);
       default:
         throw new UsageError(sub === undefined ? 'Say what to do with staff users.' : `Unknown users command "${sub}".`);
     }
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`dayone: ${(error as Error).message}\n\n${USERS_USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
-  try {
-    return await action();
-  } catch (error) {
-    io.stderr(`dayone: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-}
-
-async function withDatabase<T>(config: Config, use: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await database.migrate();
-    return await use(database.db);
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 async function create(config: Config, given: { email: string; role: string; name: string }, io: CliIo): Promise<number> {
