@@ -25,6 +25,7 @@ import {
 import { Breadcrumb, Layout, Prose } from '../ui/Layout.tsx';
 import { jobPostingJsonLd, jsonLdText } from './job-posting.ts';
 import type { Page } from './pages.tsx';
+import { Pagination } from '../ui/Pagination.tsx';
 
 /** "USD 120,000–180,000 per year". */
 export function formatPay(pay: Pick<PayRange, 'currency' | 'min' | 'max' | 'unit'>): string {
@@ -153,46 +154,8 @@ function ResultCard({ job, query }: { job: JobSummary; query: ParsedQuery }) {
   );
 }
 
-function Pagination({ result }: { result: SearchResult }) {
-  if (result.pageCount <= 1) return null;
-  const href = (page: number) => `/jobs${searchQueryString(result.params, { page })}`;
-  const pages = new Set([1, result.pageCount, result.page - 1, result.page, result.page + 1].filter((p) => p >= 1 && p <= result.pageCount));
-  const sorted = [...pages].sort((a, b) => a - b);
-  return (
-    <nav className="pagination" aria-label="Pages of results">
-      <ul>
-        {result.page > 1 ? (
-          <li>
-            <a href={href(result.page - 1)} rel="prev">
-              Previous<span className="visually-hidden"> page</span>
-            </a>
-          </li>
-        ) : null}
-        {sorted.map((page, i) => (
-          <Fragment key={page}>
-            {i > 0 && page - sorted[i - 1]! > 1 ? (
-              <li aria-hidden="true" className="pagination__gap">
-                …
-              </li>
-            ) : null}
-            <li>
-              <a href={href(page)} aria-current={page === result.page ? 'page' : undefined}>
-                <span className="visually-hidden">Page </span>
-                {page}
-              </a>
-            </li>
-          </Fragment>
-        ))}
-        {result.page < result.pageCount ? (
-          <li>
-            <a href={href(result.page + 1)} rel="next">
-              Next<span className="visually-hidden"> page</span>
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
+function ResultPages({ result }: { result: SearchResult }) {
+  return <Pagination page={result.page} pageCount={result.pageCount} href={(page) => `/jobs${searchQueryString(result.params, { page })}`} label="Pages of results" />;
 }
 
 /** The job search page: one GET form holds the whole state, so it works without JavaScript and every state has a URL. */
@@ -356,7 +319,7 @@ export function jobsPage(content: ContentSnapshot, result: SearchResult, query: 
                     ))}
                   </ol>
                 )}
-                <Pagination result={result} />
+                <ResultPages result={result} />
               </section>
             </div>
           </form>

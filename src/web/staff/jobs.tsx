@@ -1,4 +1,3 @@
-import { Fragment } from 'react';
 import type { FormError } from '../../shared/contracts/account.ts';
 import {
   EMPLOYMENT_TYPE_LABELS,
@@ -22,6 +21,7 @@ import { formatDate, formatPay } from '../careers/jobs.tsx';
 import { Prose } from '../ui/Layout.tsx';
 import { staffPage, type StaffChrome } from './layout.tsx';
 import { QUESTION_KIND_LABELS } from './job-form.tsx';
+import { Pagination } from '../ui/Pagination.tsx';
 
 /** "25 Nov 2026, 08:45 UTC": the same on every node. */
 export function formatDateTime(date: Date | string): string {
@@ -66,44 +66,7 @@ const listHref = (filters: StaffJobsView['filters'], page: number) => {
 };
 
 function ListPagination({ view }: { view: StaffJobsView }) {
-  if (view.pageCount <= 1) return null;
-  const pages = new Set([1, view.pageCount, view.page - 1, view.page, view.page + 1].filter((p) => p >= 1 && p <= view.pageCount));
-  const sorted = [...pages].sort((a, b) => a - b);
-  return (
-    <nav className="pagination" aria-label="Pages of jobs">
-      <ul>
-        {view.page > 1 ? (
-          <li>
-            <a href={listHref(view.filters, view.page - 1)} rel="prev">
-              Previous<span className="visually-hidden"> page</span>
-            </a>
-          </li>
-        ) : null}
-        {sorted.map((page, i) => (
-          <Fragment key={page}>
-            {i > 0 && page - sorted[i - 1]! > 1 ? (
-              <li aria-hidden="true" className="pagination__gap">
-                …
-              </li>
-            ) : null}
-            <li>
-              <a href={listHref(view.filters, page)} aria-current={page === view.page ? 'page' : undefined}>
-                <span className="visually-hidden">Page </span>
-                {page}
-              </a>
-            </li>
-          </Fragment>
-        ))}
-        {view.page < view.pageCount ? (
-          <li>
-            <a href={listHref(view.filters, view.page + 1)} rel="next">
-              Next<span className="visually-hidden"> page</span>
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
+  return <Pagination page={view.page} pageCount={view.pageCount} href={(page) => listHref(view.filters, page)} label="Pages of jobs" />;
 }
 
 /** The staff list of jobs: a GET form of filters, a table, pages. */
