@@ -43,17 +43,20 @@ export function LabelledField({
   hint,
   errors,
   control,
+  className,
 }: {
   name: string;
   label: ReactNode;
   hint?: ReactNode;
   errors: FormError[];
   control: (props: ControlProps) => ReactNode;
+  /** A further class for the frame, e.g. a grid placement. */
+  className?: string | undefined;
 }) {
   const error = errors.find((e) => e.field === name);
   const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={error ? 'field field--error' : 'field'}>
+    <div className={[error ? 'field field--error' : 'field', className].filter(Boolean).join(' ')}>
       <label htmlFor={name}>{label}</label>
       {hint ? (
         <p id={`${name}-hint`} className="field__hint">

@@ -3,7 +3,7 @@ import { OFFER_STATUS_LABELS, type OfferStatus, type OfferTermsText } from '../.
 import { stageLabel } from '../../domain/pipeline.ts';
 import type { FormError } from '../../shared/contracts/account.ts';
 import { LEVELS, PAY_UNIT_LABELS, PAY_UNITS } from '../../shared/contracts/jobs.ts';
-import { CsrfField } from '../account/forms.tsx';
+import { CsrfField, LabelledField } from '../account/forms.tsx';
 import { TermsList } from '../account/offer.tsx';
 import type { Page } from '../careers/pages.tsx';
 import { ActionForm, staffPage, type StaffChrome } from './layout.tsx';
@@ -122,12 +122,13 @@ function FieldError({ errors, field }: { errors: FormError[]; field: string }) {
   ) : null;
 }
 
-const hasError = (errors: FormError[], field: string) => errors.some((e) => e.field === field);
-const fieldClass = (errors: FormError[], field: string) => (hasError(errors, field) ? 'field field--error' : 'field');
-const describe = (errors: FormError[], field: string, hint: boolean) => {
-  const ids = [hint ? `${field}-hint` : '', hasError(errors, field) ? `${field}-error` : ''].filter(Boolean).join(' ');
-  return { ...(ids ? { 'aria-describedby': ids } : {}), ...(hasError(errors, field) ? { 'aria-invalid': true as const } : {}) };
-};
+/** A field's label with "(optional)" when it may stay empty. */
+const fieldLabel = (label: string, optional: boolean) => (
+  <>
+    {label}
+    {optional ? <span className="field__optional"> (optional)</span> : null}
+  </>
+);
 
 function Input({
   name,
@@ -151,53 +152,45 @@ function Input({
   className?: string;
 }) {
   return (
-    <div className={[fieldClass(errors, name), className].filter(Boolean).join(' ')}>
-      <label htmlFor={name}>
-        {label}
-        {optional ? <span className="field__optional"> (optional)</span> : null}
-      </label>
-      {hint ? (
-        <p className="field__hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError errors={errors} field={name} />
-      <input id={name} name={name} type={type} defaultValue={value} inputMode={inputMode} autoComplete="off" {...describe(errors, name, Boolean(hint))} />
-    </div>
+    <LabelledField
+      name={name}
+      label={fieldLabel(label, optional)}
+      hint={hint}
+      errors={errors}
+      className={className}
+      control={(props) => <input {...props} name={name} type={type} defaultValue={value} inputMode={inputMode} autoComplete="off" />}
+    />
   );
 }
 
 function TextArea({ name, label, value, errors, hint, optional = false, rows = 4 }: { name: string; label: string; value: string; errors: FormError[]; hint?: ReactNode; optional?: boolean; rows?: number }) {
   return (
-    <div className={fieldClass(errors, name)}>
-      <label htmlFor={name}>
-        {label}
-        {optional ? <span className="field__optional"> (optional)</span> : null}
-      </label>
-      {hint ? (
-        <p className="field__hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError errors={errors} field={name} />
-      <textarea id={name} name={name} rows={rows} defaultValue={value} {...describe(errors, name, Boolean(hint))} />
-    </div>
+    <LabelledField
+      name={name}
+      label={fieldLabel(label, optional)}
+      hint={hint}
+      errors={errors}
+      control={(props) => <textarea {...props} name={name} rows={rows} defaultValue={value} />}
+    />
   );
 }
 
 function Select({ name, label, value, errors, options }: { name: string; label: string; value: string; errors: FormError[]; options: Array<{ value: string; label: string }> }) {
   return (
-    <div className={fieldClass(errors, name)}>
-      <label htmlFor={name}>{label}</label>
-      <FieldError errors={errors} field={name} />
-      <select id={name} name={name} defaultValue={value} {...describe(errors, name, false)}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <LabelledField
+      name={name}
+      label={label}
+      errors={errors}
+      control={(props) => (
+        <select {...props} name={name} defaultValue={value}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 
