@@ -28,6 +28,7 @@ import { feedsRoutes } from './features/feeds/feeds.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { jobsRoutes } from './features/jobs/jobs.routes.ts';
 import { createJobSearch } from './features/jobs/search.service.ts';
+import { createSearchIndexSync } from './features/jobs/search-index/search-index.sync.ts';
 import { registerAssets } from './http/assets.ts';
 import { redactUrl } from './http/redact.ts';
 import { createMailService, fromAddress, type MailService } from './features/mail/mail.service.ts';
@@ -180,7 +181,12 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   });
 
   const teamName = (slug: string) => content.current()?.teams.find((t) => t.slug === slug)?.name;
-  const search = createJobSearch({ db: database.db, publicUrl: config.publicUrl, teamName });
+  // Search runs on an in-memory index of the public jobs. A small catalogue loads before the first
+  // request; a large one (a million jobs: about half a minute) loads in the background while searches run in SQL.
+  const searchIndex = createSearchIndexSync({ db: database.db, onError: (error) => app.log.error({ err: error }, 'search index') });
+  await Promise.race([searchIndex.start(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  app.addHook('onClose', () => searchIndex.stop());
+  const search = createJobSearch({ db: database.db, publicUrl: config.publicUrl, teamName, index: searchIndex });
 
   healthRoutes(app, { database });
   careersRoutes(app, { content, site, publicUrl: config.publicUrl });

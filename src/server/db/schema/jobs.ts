@@ -133,3 +133,22 @@ export const catalogState = pgTable('catalog_state', {
   id: smallint('id').primaryKey().default(1),
   version: integer('version').notNull().default(0),
 });
+
+/** PostgreSQL's 64-bit transaction id: which transaction wrote a row, comparable across the id's wraparound. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/**
+ * Which public jobs each transaction changed, written by the catalogue triggers. The in-memory
+ * search index of each node reads the entries of transactions it has not seen yet (by id, not by
+ * time, so a transaction that commits late is never skipped) and reloads just those jobs. A null
+ * job id means every job (a truncate). Entries older than a day are pruned.
+ */
+export const jobChanges = pgTable(
+  'job_changes',
+  {
+    xid: xid8('xid').notNull(),
+    jobId: integer('job_id'),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('job_changes_xid_idx').on(t.xid)],
+);

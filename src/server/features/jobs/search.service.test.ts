@@ -4,6 +4,7 @@ import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { testEngine } from '../../../../test/support/test-db.ts';
 import { searchParamsSchema, type SearchParams } from '../../../shared/contracts/search.ts';
 import { createJobs } from './jobs.service.ts';
+import { createSearchIndexSync, type SearchIndexSync } from './search-index/search-index.sync.ts';
 import { createJobSearch, type JobSearch } from './search.service.ts';
 
 const days = (n: number) => new Date(Date.now() - n * 86_400_000);
@@ -19,29 +20,52 @@ let t: TestApp;
 let search: JobSearch;
 const ids: Record<string, number> = {};
 
-beforeAll(async () => {
-  t = await testApp();
-  search = createJobSearch({ db: t.database.db, publicUrl: 'https://x.test', teamName: (slug) => `Team ${slug}` });
-  const fixtures = {
-    sde: job({ title: 'Software Development Engineer, Payments', description: 'Build payment systems for customers worldwide.', postedAt: days(2) }),
-    sdeBerlin: job({ title: 'Senior Software Development Engineer', locations: [berlin], level: 5, description: 'Own distributed storage.', postedAt: days(10), pay: { currency: 'EUR', min: 90000, max: 130000, unit: 'YEAR' } }),
-    dataEng: job({ title: 'Data Engineer', team: 'e-commerce', category: 'Data', description: 'Pipelines and machine learning features for the store.', postedAt: days(1), locations: [tacoma] }),
-    pm: job({ title: 'Product Manager, Devices', team: 'amazon-devices-services', category: 'Product Management', description: 'Shape the next devices customers love.', postedAt: days(40), locations: [london], pay: { currency: 'GBP', min: 70000, max: 95000, unit: 'YEAR' } }),
-    counsel: job({ title: 'Corporate Counsel', team: 'legal', category: 'Legal', description: 'Advise teams on contracts and privacy.', postedAt: days(5), locations: [seattle], employmentType: 'CONTRACTOR' }),
-    remote: job({ title: 'Support Engineer', team: 'seller-service', category: 'Customer Support', workplaceType: 'remote', locations: [], applicantCountries: ['US', 'CA'], description: 'Help sellers succeed. Not an intern role.', postedAt: days(3), pay: { currency: 'USD', min: 30, max: 45, unit: 'HOUR' } }),
-    intern: job({ title: 'Software Engineering Intern', employmentType: 'INTERN', level: 1, description: 'A summer internship building tools.', postedAt: days(6), pay: null }),
-    draft: job({ title: 'Software Development Engineer, Secret', status: 'draft' }),
-  };
-  const created = await createJobs({ db: t.database.db, inputs: Object.values(fixtures) });
-  Object.keys(fixtures).forEach((key, i) => (ids[key] = created.ids[i]!));
-});
-afterAll(() => t.close());
-
 const params = (query: Record<string, string | string[]>): SearchParams => searchParamsSchema.parse(query);
 const run = async (query: Record<string, string | string[]>) => search.search(params(query));
 const found = async (query: Record<string, string | string[]>) => (await run(query)).jobs.map((j) => Object.keys(ids).find((k) => ids[k] === j.id));
 
-describe(`job search on ${testEngine}`, () => {
+// Every case runs twice: through SQL, and through the in-memory index (which loads before the
+// fixtures are written, so it also follows each change through job_changes).
+describe.each([
+  { way: 'SQL', indexed: false },
+  { way: 'the in-memory index', indexed: true },
+])(`job search on ${testEngine} through $way`, ({ indexed }) => {
+  let index: SearchIndexSync | undefined;
+  /** Searches the index answered (it must answer every one when it is on). */
+  let answered = 0;
+  beforeAll(async () => {
+    t = await testApp();
+    if (indexed) {
+      const sync = createSearchIndexSync({ db: t.database.db });
+      await sync.start();
+      index = {
+        ...sync,
+        current: async (version) => {
+          const current = await sync.current(version);
+          if (current) answered++;
+          return current;
+        },
+      };
+    }
+    search = createJobSearch({ db: t.database.db, publicUrl: 'https://x.test', teamName: (slug) => `Team ${slug}`, index });
+    const fixtures = {
+      sde: job({ title: 'Software Development Engineer, Payments', description: 'Build payment systems for customers worldwide.', postedAt: days(2) }),
+      sdeBerlin: job({ title: 'Senior Software Development Engineer', locations: [berlin], level: 5, description: 'Own distributed storage.', postedAt: days(10), pay: { currency: 'EUR', min: 90000, max: 130000, unit: 'YEAR' } }),
+      dataEng: job({ title: 'Data Engineer', team: 'e-commerce', category: 'Data', description: 'Pipelines and machine learning features for the store.', postedAt: days(1), locations: [tacoma] }),
+      pm: job({ title: 'Product Manager, Devices', team: 'amazon-devices-services', category: 'Product Management', description: 'Shape the next devices customers love.', postedAt: days(40), locations: [london], pay: { currency: 'GBP', min: 70000, max: 95000, unit: 'YEAR' } }),
+      counsel: job({ title: 'Corporate Counsel', team: 'legal', category: 'Legal', description: 'Advise teams on contracts and privacy.', postedAt: days(5), locations: [seattle], employmentType: 'CONTRACTOR' }),
+      remote: job({ title: 'Support Engineer', team: 'seller-service', category: 'Customer Support', workplaceType: 'remote', locations: [], applicantCountries: ['US', 'CA'], description: 'Help sellers succeed. Not an intern role.', postedAt: days(3), pay: { currency: 'USD', min: 30, max: 45, unit: 'HOUR' } }),
+      intern: job({ title: 'Software Engineering Intern', employmentType: 'INTERN', level: 1, description: 'A summer internship building tools.', postedAt: days(6), pay: null }),
+      draft: job({ title: 'Software Development Engineer, Secret', status: 'draft' }),
+    };
+    const created = await createJobs({ db: t.database.db, inputs: Object.values(fixtures) });
+    Object.keys(fixtures).forEach((key, i) => (ids[key] = created.ids[i]!));
+  });
+  afterAll(async () => {
+    await index?.stop();
+    await t.close();
+  });
+
   it('finds jobs that have every word, and never a draft', async () => {
     expect((await found({ q: 'software engineer' })).sort()).toEqual(['intern', 'sde', 'sdeBerlin']);
     expect(await found({ q: 'payments software' })).toEqual(['sde']);
@@ -182,7 +206,7 @@ describe(`job search on ${testEngine}`, () => {
   });
 
   it('can run without a cache, as the benchmark floor does', async () => {
-    const uncached = createJobSearch({ db: t.database.db, publicUrl: 'https://x.test', teamName: () => undefined, cacheEntries: 0 });
+    const uncached = createJobSearch({ db: t.database.db, publicUrl: 'https://x.test', teamName: () => undefined, cacheEntries: 0, index });
     const a = await uncached.search(params({ q: 'clerk' }));
     expect(await uncached.search(params({ q: 'clerk' }))).not.toBe(a);
   });
@@ -193,5 +217,9 @@ describe(`job search on ${testEngine}`, () => {
     expect((await run({ q: 'it support' })).jobs.map((j) => j.title)).toEqual(['IT Support Specialist']);
     expect((await run({ q: '-it editor' })).jobs.map((j) => j.title)).toEqual(['Editor']);
     expect((await run({ q: '"the"' })).total).toBe(0);
+  });
+
+  it.runIf(indexed)('answered from the in-memory index, not SQL', () => {
+    expect(answered).toBeGreaterThan(30);
   });
 });

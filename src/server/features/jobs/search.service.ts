@@ -13,7 +13,10 @@ import {
 import { FACETS, PAGE_SIZE, type Facet, type FacetValue, type JobSummary, type SearchParams, type SearchResult } from '../../../shared/contracts/search.ts';
 import type { Db } from '../../db/client.ts';
 import { findJobsByIds } from './jobs.repository.ts';
-import { findCatalogVersion, findCityPoint, findTitleCorrections, runSearch, textQuery, type FilterSql } from './search.repository.ts';
+import { findCatalogVersion, findCityPoint, findTitleCorrections, runSearch, textQuery, type FilterSql, type SearchRows } from './search.repository.ts';
+import { createIndexQueries } from './search-index/index-query.ts';
+import { UnsupportedQueryError, type IndexFilters } from './search-index/search-index.ts';
+import type { SearchIndexSync } from './search-index/search-index.sync.ts';
 
 const synonymsFile = new URL('./data/synonyms.txt', import.meta.url);
 
@@ -47,8 +50,11 @@ export function createJobSearch({
   synonyms = defaultSynonyms,
   cacheEntries = 1000,
   cacheTtlMs = 60_000,
+  index,
 }: {
   db: Db;
+  /** The in-memory index; without it (or while it loads) every search runs in SQL. */
+  index?: SearchIndexSync;
   publicUrl: string;
   teamName: (slug: string) => string | undefined;
   synonyms?: Synonyms;
@@ -58,9 +64,10 @@ export function createJobSearch({
 }): JobSearch {
   const parse = (q: string) => parseSearchQuery(q, synonyms);
   const cache = new Map<string, { version: number; at: number; result: SearchResult }>();
+  const indexQuery = createIndexQueries(db);
 
   async function cached(params: SearchParams, options: { pageSize?: number; facets?: boolean }): Promise<SearchResult> {
-    if (cacheEntries === 0) return uncached(params, options);
+    if (cacheEntries === 0) return uncached(params, options, index ? await findCatalogVersion(db) : 0);
     const key = JSON.stringify([params, options.pageSize, options.facets]);
     const version = await findCatalogVersion(db);
     const hit = cache.get(key);
@@ -70,7 +77,7 @@ export function createJobSearch({
       cache.set(key, hit);
       return hit.result;
     }
-    const result = await uncached(params, options);
+    const result = await uncached(params, options, version);
     cache.delete(key);
     cache.set(key, { version, at: Date.now(), result });
     if (cache.size > cacheEntries) cache.delete(cache.keys().next().value!);
@@ -88,23 +95,51 @@ export function createJobSearch({
     return { parsed: { ...parsed, include }, corrections };
   }
 
-  async function uncached(params: SearchParams, options: { pageSize?: number; facets?: boolean }): Promise<SearchResult> {
+  /** The page, total, facets and relax counts from the in-memory index, or undefined when it cannot answer (loading, or a query it does not support). */
+  async function fromIndex(
+    version: number,
+    parsed: ParsedQuery,
+    params: SearchParams,
+    nearPoint: { latitude: number; longitude: number } | undefined,
+    options: { ranked: boolean; limit: number; offset: number; facets: boolean },
+  ): Promise<(SearchRows & { withoutWords: number }) | undefined> {
+    const current = await index?.current(version);
+    if (!current) return undefined;
+    const filters: IndexFilters = {
+      team: params.team,
+      category: params.category,
+      city: params.city,
+      country: params.country,
+      workplace: params.workplace,
+      type: params.type,
+      level: params.level,
+      posted: params.posted,
+      pay: params.pay,
+      currency: params.currency,
+      near: params.near ? (nearPoint ? { ...nearPoint, km: params.km } : null) : undefined,
+    };
+    try {
+      return current.search(await indexQuery(parsed), filters, { now: Date.now() * 1000, facetLimit: FACET_LIMIT, ...options });
+    } catch (error) {
+      if (error instanceof UnsupportedQueryError) return undefined;
+      throw error;
+    }
+  }
+
+  async function uncached(params: SearchParams, options: { pageSize?: number; facets?: boolean }, version: number): Promise<SearchResult> {
     const pageSize = options.pageSize ?? PAGE_SIZE;
     const { parsed, corrections } = await withCorrections(parse(params.q));
     const nearPoint = params.near ? await findCityPoint(db, params.near) : undefined;
     const text = textQuery(parsed);
     const sort = params.sort ?? (text?.rank ? 'relevance' : 'newest');
     const page = params.page;
-    const rows = await runSearch(db, {
-      text,
-      params,
-      nearPoint,
-      sort,
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-      facets: options.facets !== false,
-      facetLimit: FACET_LIMIT,
-    });
+    const shape = { limit: pageSize, offset: (page - 1) * pageSize, facets: options.facets !== false };
+    const indexed = await fromIndex(version, parsed, params, nearPoint, { ranked: sort === 'relevance', ...shape });
+    const rows = indexed ?? (await runSearch(db, { text, params, nearPoint, sort, facetLimit: FACET_LIMIT, ...shape }));
+    const withoutWords = async () =>
+      indexed
+        ? indexed.withoutWords
+        : (await runSearch(db, { text: undefined, params, nearPoint, sort: 'newest', limit: 0, offset: 0, facets: false, facetLimit: 0 })).total;
     const jobs = await findJobsByIds(db, rows.ids, { publicOnly: true });
     const facets = Object.fromEntries(FACETS.map((facet) => [facet, labelFacet(facet, rows.facets[facet], teamName)])) as Record<Facet, FacetValue[]>;
     return {
@@ -115,16 +150,15 @@ export function createJobSearch({
       jobs: jobs.map((job) => summarize(job, parsed, publicUrl)),
       facets,
       corrections,
-      relax: rows.total === 0 ? await relaxations(params, rows, text, nearPoint) : [],
+      relax: rows.total === 0 ? await relaxations(params, rows.without, text ? withoutWords : undefined) : [],
     };
   }
 
   /** Which single filter (or the words) to drop to get results, and how many it would give. */
   async function relaxations(
     params: SearchParams,
-    rows: Awaited<ReturnType<typeof runSearch>>,
-    text: ReturnType<typeof textQuery>,
-    nearPoint: { latitude: number; longitude: number } | undefined,
+    without: SearchRows['without'],
+    withoutWords: (() => Promise<number>) | undefined,
   ): Promise<SearchResult['relax']> {
     const labels: Record<keyof FilterSql, [keyof SearchParams, string]> = {
       team: ['team', 'team'],
@@ -138,15 +172,15 @@ export function createJobSearch({
       posted: ['posted', 'date posted'],
       pay: ['pay', 'minimum pay'],
     };
-    const options: SearchResult['relax'] = Object.entries(rows.without)
+    const options: SearchResult['relax'] = Object.entries(without)
       .filter(([, total]) => total > 0)
       .map(([key, total]) => {
         const [param, label] = labels[key as keyof FilterSql];
         return { param, label, total };
       });
-    if (text) {
-      const withoutWords = await runSearch(db, { text: undefined, params, nearPoint, sort: 'newest', limit: 0, offset: 0, facets: false, facetLimit: 0 });
-      if (withoutWords.total > 0) options.push({ param: 'q', label: `the words “${params.q}”`, total: withoutWords.total });
+    if (withoutWords) {
+      const total = await withoutWords();
+      if (total > 0) options.push({ param: 'q', label: `the words “${params.q}”`, total });
     }
     return options.sort((a, b) => b.total - a.total);
   }

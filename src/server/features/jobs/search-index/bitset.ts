@@ -1,0 +1,78 @@
+// Fixed-size sets of small integers (the dense numbers of indexed jobs), 32 per Uint32 word.
+
+export type Bitset = Uint32Array;
+
+export const wordsFor = (size: number) => (size + 31) >>> 5;
+
+export function has(set: Bitset, n: number): boolean {
+  return (set[n >>> 5]! & (1 << (n & 31))) !== 0;
+}
+
+export function add(set: Bitset, n: number): void {
+  set[n >>> 5]! |= 1 << (n & 31);
+}
+
+export function remove(set: Bitset, n: number): void {
+  set[n >>> 5]! &= ~(1 << (n & 31));
+}
+
+/** A copy of `set` with room for `words` words. */
+export function resized(set: Bitset, words: number): Bitset {
+  const out = new Uint32Array(words);
+  out.set(set.subarray(0, Math.min(words, set.length)));
+  return out;
+}
+
+/** a ∧ b into a new set of a's size (b may be shorter: missing words are empty). */
+export function and(a: Bitset, b: Bitset): Bitset {
+  const out = new Uint32Array(a.length);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) out[i] = a[i]! & b[i]!;
+  return out;
+}
+
+/** a ∧ b, in place into a. */
+export function andInto(a: Bitset, b: Bitset): Bitset {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) a[i]! &= b[i]!;
+  a.fill(0, n);
+  return a;
+}
+
+/** a ∨ b, in place into a. */
+export function orInto(a: Bitset, b: Bitset): Bitset {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) a[i]! |= b[i]!;
+  return a;
+}
+
+/** a ∧ ¬b, in place into a. */
+export function andNotInto(a: Bitset, b: Bitset): Bitset {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) a[i]! &= ~b[i]!;
+  return a;
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+export function count(set: Bitset): number {
+  let n = 0;
+  for (let i = 0; i < set.length; i++) if (set[i] !== 0) n += popcount32(set[i]!);
+  return n;
+}
+
+/** Calls `visit` with every member, in increasing order. */
+export function forEach(set: Bitset, visit: (n: number) => void): void {
+  for (let w = 0; w < set.length; w++) {
+    let x = set[w]!;
+    while (x !== 0) {
+      const low = x & -x;
+      visit((w << 5) + 31 - Math.clz32(low));
+      x ^= low;
+    }
+  }
+}
