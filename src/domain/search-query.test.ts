@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlight, normalizeWords, parseSearchQuery, parseSynonyms } from './search-query.ts';
+import { firstMatchIndex, highlight, normalizeWords, parseSearchQuery, parseSynonyms } from './search-query.ts';
 
 const synonyms = parseSynonyms('# comment\nsde, software development engineer\npm, product manager\n\nlonely\n');
 const texts = (q: string) => {
@@ -75,5 +75,15 @@ describe('highlight', () => {
   it('never marks excluded words and leaves text alone without a query', () => {
     expect(marked('Intern role', '-intern')).toBe('Intern role');
     expect(marked('Anything', '')).toBe('Anything');
+  });
+
+  it('finds where the first marked word begins, as excerpts need', () => {
+    const text = 'Senior Engineers build engines';
+    for (const q of ['engineer', 'engin', 'build', 'nothing', '', '-senior']) {
+      const pieces = highlight(text, parseSearchQuery(q, synonyms));
+      const first = pieces.findIndex((p) => p.match);
+      const expected = first < 0 ? -1 : pieces.slice(0, first).reduce((n, p) => n + p.text.length, 0);
+      expect(firstMatchIndex(text, parseSearchQuery(q, synonyms)), q).toBe(expected);
+    }
   });
 });

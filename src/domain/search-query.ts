@@ -128,26 +128,43 @@ export interface Highlighted {
  * a word it is a prefix of, or a word of a matching phrase or synonym.
  */
 export function highlight(text: string, query: ParsedQuery): Highlighted[] {
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  for (const term of query.include) {
-    for (const alternative of term.alternatives) for (const word of alternative) exact.add(stem(word));
-    if (term.prefix) prefixes.push(term.text);
-  }
-  if (exact.size === 0) return [{ text, match: false }];
+  const hits = wordMatcher(query);
+  if (!hits) return [{ text, match: false }];
   const pieces: Highlighted[] = [];
-  const wordPattern = /[\p{L}\p{N}]+/gu;
   let last = 0;
-  for (const match of text.matchAll(wordPattern)) {
-    const word = normalizeWords(match[0])[0] ?? '';
-    const hit = exact.has(stem(word)) || prefixes.some((p) => word.startsWith(p));
-    if (!hit) continue;
+  for (const match of text.matchAll(WORD)) {
+    if (!hits(match[0])) continue;
     if (match.index > last) pieces.push({ text: text.slice(last, match.index), match: false });
     pieces.push({ text: match[0], match: true });
     last = match.index + match[0].length;
   }
   if (last < text.length) pieces.push({ text: text.slice(last), match: false });
   return mergeAdjacent(pieces);
+}
+
+/** Where the first word `highlight` would mark begins, or -1: reads only up to it. */
+export function firstMatchIndex(text: string, query: ParsedQuery): number {
+  const hits = wordMatcher(query);
+  if (!hits) return -1;
+  for (const match of text.matchAll(WORD)) if (hits(match[0])) return match.index;
+  return -1;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Whether a word of text matches an included term (by light stem, or as a prefix); undefined when nothing is included. */
+function wordMatcher(query: ParsedQuery): ((word: string) => boolean) | undefined {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const term of query.include) {
+    for (const alternative of term.alternatives) for (const word of alternative) exact.add(stem(word));
+    if (term.prefix) prefixes.push(term.text);
+  }
+  if (exact.size === 0) return undefined;
+  return (raw) => {
+    const word = normalizeWords(raw)[0] ?? '';
+    return exact.has(stem(word)) || prefixes.some((p) => word.startsWith(p));
+  };
 }
 
 /** A light English stemmer for highlighting only ("engineers" → "engineer"); search itself uses PostgreSQL's. */

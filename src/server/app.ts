@@ -186,9 +186,9 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   const searchIndex = createSearchIndexSync({ db: database.db, onError: (error) => app.log.error({ err: error }, 'search index') });
   await Promise.race([searchIndex.start(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   app.addHook('onClose', () => searchIndex.stop());
-  const search = createJobSearch({ db: database.db, publicUrl: config.publicUrl, teamName, index: searchIndex });
+  const search = createJobSearch({ db: database.db, publicUrl: config.publicUrl, teamName, index: searchIndex, cacheEntries: config.searchCacheEntries });
 
-  healthRoutes(app, { database });
+  healthRoutes(app, { database, searchIndex });
   careersRoutes(app, { content, site, publicUrl: config.publicUrl });
   jobsRoutes(app, { db: database.db, content, search, site, publicUrl: config.publicUrl, searchScript: assets.searchScript });
   apiRoutes(app, { db: database.db, search, content, publicUrl: config.publicUrl, site });

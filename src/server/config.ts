@@ -39,6 +39,8 @@ export interface Config {
   readonly contentRefreshMs: number;
   /** Days after a person's last application closed before retention erases them (unless kept; see docs/privacy.md). */
   readonly retentionDays: number;
+  /** Recent search results kept per node until the catalogue changes; 0 turns the result cache off. */
+  readonly searchCacheEntries: number;
   /** Which proxies in front may name the client's address (X-Forwarded-For), for rate limits and logs. */
   readonly trustProxy: boolean | number | string;
   /** An S3-compatible bucket for resumes; when absent they are kept in DATA_DIR/files. */
@@ -102,6 +104,8 @@ const envSchema = z.object({
   // The words after "Sign in with" on the staff sign-in button, e.g. "Okta" or "Google Workspace".
   OIDC_LABEL: optional(z.string().trim().min(1).max(60, 'must be at most 60 characters')).default('single sign-on'),
   RETENTION_DAYS: optional(z.coerce.number().int().min(30, 'must be a whole number of at least 30')).default(365),
+  // Recent search results each node keeps until the catalogue changes; 0 runs every search (benchmarks).
+  SEARCH_CACHE_ENTRIES: optional(z.coerce.number().int().min(0).max(100_000, 'must be a whole number from 0 to 100000')).default(1000),
   // One of fatal, error, warn, info, debug, trace, silent.
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
 });
@@ -146,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     boardToken: e.BOARD_TOKEN,
     contentRefreshMs: 5_000,
     retentionDays: e.RETENTION_DAYS,
+    searchCacheEntries: e.SEARCH_CACHE_ENTRIES,
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     s3: e.S3_BUCKET
       ? {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { highlight, parseSearchQuery, parseSynonyms, type ParsedQuery, type Synonyms } from '../../../domain/search-query.ts';
+import { firstMatchIndex, parseSearchQuery, parseSynonyms, type ParsedQuery, type Synonyms } from '../../../domain/search-query.ts';
 import {
   EMPLOYMENT_TYPE_LABELS,
   jobPath,
@@ -24,6 +24,8 @@ const synonymsFile = new URL('./data/synonyms.txt', import.meta.url);
 export const defaultSynonyms: Synonyms = parseSynonyms(readFileSync(synonymsFile, 'utf8'));
 
 const FACET_LIMIT = 30;
+/** Public forms of jobs kept for result pages (about 3 KB each). */
+const MAX_CACHED_JOBS = 5000;
 
 export interface JobSearch {
   /**
@@ -65,9 +67,36 @@ export function createJobSearch({
   const parse = (q: string) => parseSearchQuery(q, synonyms);
   const cache = new Map<string, { version: number; at: number; result: SearchResult }>();
   const indexQuery = createIndexQueries(db);
+  /**
+   * What searches read again and again and only a job change alters: each job's public form and
+   * each word's typo correction. Dropped when the catalogue version moves, and every `cacheTtlMs`
+   * (team and principle names come from content, which has its own version).
+   */
+  const catalogData = { version: -1, at: 0, jobs: new Map<number, PublicJob>(), corrections: new Map<string, string | undefined>() };
+  const dataFor = (version: number | undefined) => {
+    if (version === undefined) return undefined;
+    if (catalogData.version !== version || Date.now() - catalogData.at > cacheTtlMs) {
+      Object.assign(catalogData, { version, at: Date.now() });
+      catalogData.jobs.clear();
+      catalogData.corrections.clear();
+    }
+    return catalogData;
+  };
+
+  /** The public jobs of a page, in order: from the catalogue data when known, else read by id. */
+  async function jobsByIds(ids: number[], version: number | undefined): Promise<PublicJob[]> {
+    const data = dataFor(version);
+    if (!data) return findJobsByIds(db, ids, { publicOnly: true });
+    const missing = ids.filter((id) => !data.jobs.has(id));
+    if (missing.length) {
+      for (const job of await findJobsByIds(db, missing, { publicOnly: true })) data.jobs.set(job.id, job);
+      while (data.jobs.size > MAX_CACHED_JOBS) data.jobs.delete(data.jobs.keys().next().value!);
+    }
+    return ids.flatMap((id) => data.jobs.get(id) ?? []);
+  }
 
   async function cached(params: SearchParams, options: { pageSize?: number; facets?: boolean }): Promise<SearchResult> {
-    if (cacheEntries === 0) return uncached(params, options, index ? await findCatalogVersion(db) : 0);
+    if (cacheEntries === 0) return uncached(params, options, index ? await findCatalogVersion(db) : undefined);
     const key = JSON.stringify([params, options.pageSize, options.facets]);
     const version = await findCatalogVersion(db);
     const hit = cache.get(key);
@@ -84,9 +113,17 @@ export function createJobSearch({
     return result;
   }
 
-  async function withCorrections(parsed: ParsedQuery) {
+  async function withCorrections(parsed: ParsedQuery, version: number | undefined) {
     const candidates = parsed.include.filter((t) => t.prefix && t.text.length >= 4 && !/\d/.test(t.text)).map((t) => t.text);
-    const found = await findTitleCorrections(db, candidates);
+    const data = dataFor(version);
+    const missing = data ? candidates.filter((word) => !data.corrections.has(word)) : candidates;
+    const looked = missing.length ? await findTitleCorrections(db, missing) : new Map<string, string>();
+    if (data) for (const word of missing) data.corrections.set(word, looked.get(word));
+    const found = new Map<string, string>();
+    for (const word of candidates) {
+      const to = data ? data.corrections.get(word) : looked.get(word);
+      if (to) found.set(word, to);
+    }
     const corrections = [...found].map(([from, to]) => ({ from, to }));
     const include = parsed.include.map((t) => {
       const to = found.get(t.text);
@@ -126,21 +163,21 @@ export function createJobSearch({
     }
   }
 
-  async function uncached(params: SearchParams, options: { pageSize?: number; facets?: boolean }, version: number): Promise<SearchResult> {
+  async function uncached(params: SearchParams, options: { pageSize?: number; facets?: boolean }, version: number | undefined): Promise<SearchResult> {
     const pageSize = options.pageSize ?? PAGE_SIZE;
-    const { parsed, corrections } = await withCorrections(parse(params.q));
+    const { parsed, corrections } = await withCorrections(parse(params.q), version);
     const nearPoint = params.near ? await findCityPoint(db, params.near) : undefined;
     const text = textQuery(parsed);
     const sort = params.sort ?? (text?.rank ? 'relevance' : 'newest');
     const page = params.page;
     const shape = { limit: pageSize, offset: (page - 1) * pageSize, facets: options.facets !== false };
-    const indexed = await fromIndex(version, parsed, params, nearPoint, { ranked: sort === 'relevance', ...shape });
+    const indexed = version === undefined ? undefined : await fromIndex(version, parsed, params, nearPoint, { ranked: sort === 'relevance', ...shape });
     const rows = indexed ?? (await runSearch(db, { text, params, nearPoint, sort, facetLimit: FACET_LIMIT, ...shape }));
     const withoutWords = async () =>
       indexed
         ? indexed.withoutWords
         : (await runSearch(db, { text: undefined, params, nearPoint, sort: 'newest', limit: 0, offset: 0, facets: false, facetLimit: 0 })).total;
-    const jobs = await findJobsByIds(db, rows.ids, { publicOnly: true });
+    const jobs = await jobsByIds(rows.ids, version);
     const facets = Object.fromEntries(FACETS.map((facet) => [facet, labelFacet(facet, rows.facets[facet], teamName)])) as Record<Facet, FacetValue[]>;
     return {
       params,
@@ -225,13 +262,8 @@ export function plainText(markdown: string): string {
 export function excerpt(markdown: string, parsed: ParsedQuery, length = 200): string {
   const text = plainText(markdown);
   let start = 0;
-  const firstHit = highlight(text, parsed).findIndex((p) => p.match);
-  if (firstHit > 0) {
-    const offset = highlight(text, parsed)
-      .slice(0, firstHit)
-      .reduce((n, p) => n + p.text.length, 0);
-    if (offset > length / 2) start = text.lastIndexOf(' ', offset - 40) + 1;
-  }
+  const offset = firstMatchIndex(text, parsed);
+  if (offset > length / 2) start = text.lastIndexOf(' ', offset - 40) + 1;
   let end = Math.min(text.length, start + length);
   if (end < text.length) end = text.lastIndexOf(' ', end) > start ? text.lastIndexOf(' ', end) : end;
   return `${start > 0 ? '… ' : ''}${text.slice(start, end)}${end < text.length ? ' …' : ''}`;
