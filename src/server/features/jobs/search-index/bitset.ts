@@ -1,6 +1,7 @@
-// Fixed-size sets of small integers (the dense numbers of indexed jobs), 32 per Uint32 word.
+// Fixed-size sets of small integers (the dense numbers of indexed jobs), 32 per word. Int32 words:
+// V8 keeps them as small integers, where Uint32 values past 2^31 would become doubles.
 
-export type Bitset = Uint32Array;
+export type Bitset = Int32Array;
 
 export const wordsFor = (size: number) => (size + 31) >>> 5;
 
@@ -18,14 +19,14 @@ export function remove(set: Bitset, n: number): void {
 
 /** A copy of `set` with room for `words` words. */
 export function resized(set: Bitset, words: number): Bitset {
-  const out = new Uint32Array(words);
+  const out = new Int32Array(words);
   out.set(set.subarray(0, Math.min(words, set.length)));
   return out;
 }
 
 /** a ∧ b into a new set of a's size (b may be shorter: missing words are empty). */
 export function and(a: Bitset, b: Bitset): Bitset {
-  const out = new Uint32Array(a.length);
+  const out = new Int32Array(a.length);
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) out[i] = a[i]! & b[i]!;
   return out;
@@ -54,8 +55,8 @@ export function andNotInto(a: Bitset, b: Bitset): Bitset {
 }
 
 function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x - ((x >>> 1) & 0x55555555)) | 0;
+  x = ((x & 0x33333333) + ((x >>> 2) & 0x33333333)) | 0;
   return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 

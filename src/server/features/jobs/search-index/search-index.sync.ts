@@ -129,9 +129,9 @@ export function createSearchIndexSync({ db, onError = () => {} }: { db: Db; onEr
   async function sync(target: number): Promise<void> {
     const below = await snapshotXmin();
     const { rows } = (await db.execute(
-      sql`select job_id from job_changes where xid >= ${seenBelow}::xid8`,
+      sql`select distinct job_id from job_changes where xid >= ${seenBelow}::xid8 limit ${RELOAD_LIMIT + 1}`,
     )) as unknown as Rows<{ job_id: number | null }>;
-    const ids = [...new Set(rows.map((r) => r.job_id))];
+    const ids = rows.map((r) => r.job_id);
     if (ids.includes(null) || ids.length > RELOAD_LIMIT) {
       void startLoad();
       return;

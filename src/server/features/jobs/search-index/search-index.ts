@@ -76,6 +76,12 @@ const NONE = 0xffff;
  * word into several phrases (SDE → "software development engineer", …), which many searches share.
  */
 const PHRASE_CACHE = 256;
+/** The place code of an empty slot in a packed row; counts have room for it. */
+const NO_PLACE = 0xffff;
+/** Words per job in the packed facet rows (see pack). */
+const ROW = 8;
+/** A facet row that did not fit the packed layout: counting reads the columns for that job. */
+const UNPACKED = -1;
 /** Marks a posting whose word occurs once in the job. */
 const ONLY = 0x8000;
 
@@ -175,7 +181,7 @@ export class SearchIndex {
   private removed = 0;
   private ids = new Int32Array(0);
   private readonly denseOf = new Map<number, number>();
-  private live: Bitset = new Uint32Array(0);
+  private live: Bitset = new Int32Array(0);
   private postedAt = new Float64Array(0);
   private closesAt = new Float64Array(0);
   private payMax = new Float64Array(0);
@@ -210,10 +216,15 @@ export class SearchIndex {
   private sequenceStart = new Int32Array(1);
   private sequence: Uint16Array | Uint32Array = new Uint16Array(0);
   private titleEnd = new Uint16Array(0);
+  /** Facet values per job, ROW words each (see pack). */
+  private rows = new Int32Array(0);
   /** Jobs with two words at one position (PostgreSQL caps positions at 16,383): their full position lists. */
   private readonly crowded = new Map<number, Map<number, number[]>>();
   private visibleCache: { set: Bitset; until: number; from: number } | undefined;
   private readonly phraseCache = new Map<string, Bitset>();
+  /** Bitsets lent out during one search and returned when it ends (a search never awaits), so searches make little garbage. */
+  private readonly pool: Bitset[] = [];
+  private readonly lent: Bitset[] = [];
   private phraseCacheSize = 0;
   private phraseCacheRemoved = 0;
 
@@ -262,7 +273,7 @@ export class SearchIndex {
       const code = column.dict.code(values[facet]);
       column.codes = grown(column.codes, this.size);
       column.codes[d] = code;
-      add((column.sets[code] ??= new Uint32Array(this.live.length)), d);
+      add((column.sets[code] ??= new Int32Array(this.live.length)), d);
     }
     for (const facet of MULTI) {
       const column = this.multi[facet];
@@ -272,7 +283,7 @@ export class SearchIndex {
       list.forEach((value, i) => {
         const code = column.dict.code(value);
         column.values[from + i] = code;
-        add((column.sets[code] ??= new Uint32Array(this.live.length)), d);
+        add((column.sets[code] ??= new Int32Array(this.live.length)), d);
       });
       column.start = grown(column.start, this.size + 1);
       column.start[d + 1] = from + list.length;
@@ -287,6 +298,7 @@ export class SearchIndex {
     this.pointStart = grown(this.pointStart, this.size + 1);
     this.pointStart[d + 1] = pointsFrom + job.points.length;
     this.addDocument(d, job.doc);
+    this.pack(d);
     this.visibleCache = undefined;
   }
 
@@ -299,6 +311,35 @@ export class SearchIndex {
     this.crowded.delete(d);
     this.removed++;
     this.visibleCache = undefined;
+  }
+
+  /**
+   * Copies job d's facet values into one 32-byte row, so counting reads one cache line per job
+   * instead of one per column (at a million jobs the columns do not fit in the CPU's caches).
+   * Values that do not fit (codes past the field widths, several cities) leave the row unpacked.
+   */
+  private pack(d: number): void {
+    this.rows = grown(this.rows, (d + 1) * ROW);
+    const [team, category, workplace, type, level] = SINGLE.map((f) => this.single[f].codes[d]!) as [number, number, number, number, number];
+    const list = (facet: MultiFacet) => Array.from(this.multi[facet].values.subarray(this.multi[facet].start[d]!, this.multi[facet].start[d + 1]!));
+    const [cities, countries] = [list('city'), list('country')];
+    const at = d * ROW;
+    this.rows[at] = team < 4096 && workplace < 16 && type < 16 && level < 4096 ? team | (workplace << 12) | (type << 16) | (level << 20) : UNPACKED;
+    this.rows[at + 1] = category;
+    // Whole seconds since 1970 fit an int32 until 2038; later times fall back to the exact comparison.
+    this.rows[at + 2] = Math.min(Math.floor(this.postedAt[d]! / 1e6), 0x7fffffff);
+    // Up to three cities and three countries inline, as 16-bit codes; more and counting walks the lists.
+    if (cities.length > 3 || countries.length > 3) {
+      this.rows[at + 3] = UNPACKED;
+      return;
+    }
+    // Empty slots hold NO_PLACE, whose count is thrown away: counting then needs no branch per slot.
+    const [c0 = NO_PLACE, c1 = NO_PLACE, c2 = NO_PLACE] = cities;
+    const [k0 = NO_PLACE, k1 = NO_PLACE, k2 = NO_PLACE] = countries;
+    this.rows[at + 3] = cities.length | (countries.length << 4);
+    this.rows[at + 4] = c0 | (c1 << 16);
+    this.rows[at + 5] = c2 | (k0 << 16);
+    this.rows[at + 6] = k1 | (k2 << 16);
   }
 
   private growSets(words: number): void {
@@ -394,7 +435,7 @@ export class SearchIndex {
 
   /** The jobs having any word the matcher accepts, anywhere or in the title. */
   private postingSet(m: Matcher, title: boolean): Bitset {
-    const set = new Uint32Array(this.live.length);
+    const set = this.take();
     const [lists, lengths] = title ? [this.titlePostings, this.titlePostingLength] : [this.postings, this.postingLength];
     for (let id = 1; id < m.length; id++) {
       if (m[id] !== 1) continue;
@@ -421,7 +462,7 @@ export class SearchIndex {
       case 'or':
         return orInto(this.documents(node.left, title), this.documents(node.right, title));
       case 'not':
-        return andNotInto(this.live.slice(), this.documents(node.operand, title));
+        return andNotInto(this.take(this.live), this.documents(node.operand, title));
       case 'phrase': {
         const chain = phraseChain(node);
         if (!chain) throw new UnsupportedQueryError('a phrase of something other than words');
@@ -435,7 +476,7 @@ export class SearchIndex {
         if (known) {
           this.phraseCache.delete(key);
           this.phraseCache.set(key, known);
-          return known.slice();
+          return this.take(known);
         }
         const found = this.phraseSet(chain, title);
         this.phraseCache.set(key, found.slice());
@@ -464,7 +505,7 @@ export class SearchIndex {
    * phrase could start; only jobs where every word repeats are read position by position.
    */
   private phraseDocuments(links: Array<{ matcher: Matcher; offset: number }>, ids: number[]): Bitset {
-    const out = new Uint32Array(this.live.length);
+    const out = this.take();
     const order = links.map((_, i) => i).sort((a, b) => this.postingLength[ids[a]!]! - this.postingLength[ids[b]!]!);
     const lists = order.map((i) => this.postings[ids[i]!]!);
     const firsts = order.map((i) => this.postingFirst[ids[i]!]!);
@@ -542,11 +583,31 @@ export class SearchIndex {
 
   // ---- searching ----
 
+  /** A bitset for this search: empty, or a copy of `from`. */
+  private take(from?: Bitset): Bitset {
+    const words = this.live.length;
+    let set = this.pool.pop();
+    if (!set || set.length !== words) set = new Int32Array(words);
+    if (from) {
+      set.set(from.length > words ? from.subarray(0, words) : from);
+      if (from.length < words) set.fill(0, from.length);
+    } else {
+      set.fill(0);
+    }
+    this.lent.push(set);
+    return set;
+  }
+
+  private giveBack(): void {
+    for (const set of this.lent) if (set.length === this.live.length && this.pool.length < 64) this.pool.push(set);
+    this.lent.length = 0;
+  }
+
   /** Jobs open and visible at `now`: posted, not yet closed. Kept until the next posting or closing time passes. */
   private visible(now: number): Bitset {
     const cached = this.visibleCache;
     if (cached && now < cached.until && now >= cached.from) return cached.set;
-    const set = new Uint32Array(this.live.length);
+    const set = new Int32Array(this.live.length);
     let until = Infinity;
     forEach(this.live, (d) => {
       const posted = this.postedAt[d]!;
@@ -561,7 +622,7 @@ export class SearchIndex {
 
   /** The jobs that match a query's words, among `among`. */
   private matching(query: IndexQuery, among: Bitset): Bitset {
-    const out = among.slice();
+    const out = this.take(among);
     const termSet = (alternatives: Array<TsNode | undefined>): Bitset | undefined => {
       const present = alternatives.filter((a): a is TsNode => a !== undefined);
       if (present.length === 0) return undefined;
@@ -571,7 +632,7 @@ export class SearchIndex {
     const exclude = query.exclude.map(termSet);
     const indexed = query.include.length + query.exclude.length;
     // PostgreSQL drops empty parts of `a && !!b`; a query left with nothing at all matches nothing.
-    if (indexed > 0 && [...include, ...exclude].every((s) => s === undefined)) return new Uint32Array(out.length);
+    if (indexed > 0 && [...include, ...exclude].every((s) => s === undefined)) return this.take();
     for (const s of include) if (s) andInto(out, s);
     for (const s of exclude) if (s) andNotInto(out, s);
     if (query.titleInclude.length || query.titleExclude.length) {
@@ -584,8 +645,7 @@ export class SearchIndex {
   }
 
   private filterSets(filters: IndexFilters, now: number): Partial<Record<FilterKey, Bitset>> {
-    const words = this.live.length;
-    const union = (sets: Array<Bitset | undefined>) => sets.reduce<Bitset>((acc, s) => (s ? orInto(acc, s) : acc), new Uint32Array(words));
+    const union = (sets: Array<Bitset | undefined>) => sets.reduce<Bitset>((acc, s) => (s ? orInto(acc, s) : acc), this.take());
     const out: Partial<Record<FilterKey, Bitset>> = {};
     const singles: Record<SingleFacet, string[]> = {
       team: filters.team,
@@ -605,7 +665,7 @@ export class SearchIndex {
       if (values.length) out[facet] = union(values.map((v) => column.dict.find(v)).map((code) => (code === undefined ? undefined : column.sets[code])));
     }
     const scan = (test: (d: number) => boolean) => {
-      const set = new Uint32Array(words);
+      const set = this.take();
       forEach(this.live, (d) => test(d) && add(set, d));
       return set;
     };
@@ -620,7 +680,7 @@ export class SearchIndex {
     }
     if (filters.near !== undefined) {
       const near = filters.near;
-      out.near = near === null ? new Uint32Array(words) : scan((d) => this.withinKm(d, near));
+      out.near = near === null ? this.take() : scan((d) => this.withinKm(d, near));
     }
     return out;
   }
@@ -643,27 +703,31 @@ export class SearchIndex {
     filters: IndexFilters,
     options: { now: number; ranked: boolean; limit: number; offset: number; facets: boolean; facetLimit: number },
   ): IndexResult {
-    const visible = this.visible(options.now);
-    const base = query ? this.matching(query, visible) : visible;
-    const sets = this.filterSets(filters, options.now);
-    const keys = Object.keys(sets) as FilterKey[];
-    const allBut = (except: FilterKey | undefined, from: Bitset = base) => {
-      const out = from.slice();
-      for (const key of keys) if (key !== except) andInto(out, sets[key]!);
-      return out;
-    };
-    const matches = allBut(undefined);
-    const total = count(matches);
-    const ids = this.page(matches, query, options);
-    const empty = { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [], posted: [] };
-    const facets: IndexResult['facets'] = options.facets ? this.facetCounts(matches, keys, allBut, options) : empty;
-    const without: IndexResult['without'] = {};
-    let withoutWords = 0;
-    if (total === 0) {
-      for (const key of keys) without[key] = count(allBut(key));
-      if (query) withoutWords = count(allBut(undefined, visible));
+    try {
+      const visible = this.visible(options.now);
+      const base = query ? this.matching(query, visible) : visible;
+      const sets = this.filterSets(filters, options.now);
+      const keys = Object.keys(sets) as FilterKey[];
+      const allBut = (except: FilterKey | undefined, from: Bitset = base) => {
+        const out = this.take(from);
+        for (const key of keys) if (key !== except) andInto(out, sets[key]!);
+        return out;
+      };
+      const matches = allBut(undefined);
+      const total = count(matches);
+      const ids = this.page(matches, query, options);
+      const empty = { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [], posted: [] };
+      const facets: IndexResult['facets'] = options.facets ? this.facetCounts(matches, keys, allBut, options) : empty;
+      const without: IndexResult['without'] = {};
+      let withoutWords = 0;
+      if (total === 0) {
+        for (const key of keys) without[key] = count(allBut(key));
+        if (query) withoutWords = count(allBut(undefined, visible));
+      }
+      return { total, ids, facets, without, withoutWords };
+    } finally {
+      this.giveBack();
     }
-    return { total, ids, facets, without, withoutWords };
   }
 
   private page(matches: Bitset, query: IndexQuery | undefined, options: { ranked: boolean; limit: number; offset: number }): number[] {
@@ -674,7 +738,7 @@ export class SearchIndex {
     if (hits) {
       andInto(hits, matches);
       top = this.newest(hits, want);
-      if (top.length < want) top = top.concat(this.newest(andNotInto(matches.slice(), hits), want - top.length));
+      if (top.length < want) top = top.concat(this.newest(andNotInto(this.take(matches), hits), want - top.length));
     } else {
       top = this.newest(matches, want);
     }
@@ -723,7 +787,7 @@ export class SearchIndex {
       const term = present.map((a) => this.documents(a, true)).reduce((acc, s) => orInto(acc, s));
       out = out ? andInto(out, term) : term;
     }
-    return out ?? new Uint32Array(this.live.length);
+    return out ?? this.take();
   }
 
   private facetCounts(
@@ -733,12 +797,19 @@ export class SearchIndex {
     options: { now: number; facetLimit: number },
   ): IndexResult['facets'] {
     const single = Object.fromEntries(SINGLE.map((f) => [f, new Int32Array(this.single[f].dict.values.length)])) as Record<SingleFacet, Int32Array>;
-    const multi = Object.fromEntries(MULTI.map((f) => [f, new Int32Array(this.multi[f].dict.values.length)])) as Record<MultiFacet, Int32Array>;
+    const multi = Object.fromEntries(MULTI.map((f) => [f, new Int32Array(Math.max(this.multi[f].dict.values.length, NO_PLACE + 1))])) as Record<
+      MultiFacet,
+      Int32Array
+    >;
     const posted = new Int32Array(3);
-    const FACET_LIST: Facet[] = [...SINGLE, ...MULTI, 'posted'];
-    const filtered = FACET_LIST.filter((f) => keys.includes(f));
-    this.countFacets(matches, new Set(FACET_LIST.filter((f) => !filtered.includes(f))), { single, multi, posted }, options.now);
-    for (const facet of filtered) this.countFacets(allBut(facet), new Set([facet]), { single, multi, posted }, options.now);
+    const into = { single, multi, posted };
+    this.countAll(matches, into, options.now);
+    for (const facet of keys) {
+      if (facet === 'near' || facet === 'pay') continue;
+      const counts = facet === 'posted' ? posted : facet === 'city' || facet === 'country' ? multi[facet] : single[facet];
+      counts.fill(0);
+      this.countOne(allBut(facet), facet, into, options.now);
+    }
     const rows = (dict: Dictionary, into: Int32Array, limit: number) =>
       dict.values
         .map((value, code) => ({ value, count: into[code]! }))
@@ -757,58 +828,112 @@ export class SearchIndex {
     };
   }
 
-  /** Adds the values of `facets` of every job in `set` to the counts: one tight pass over typed arrays. */
-  private countFacets(
-    set: Bitset,
-    facets: Set<Facet>,
-    into: { single: Record<SingleFacet, Int32Array>; multi: Record<MultiFacet, Int32Array>; posted: Int32Array },
-    now: number,
-  ): void {
-    const pick = <T>(facet: Facet, value: T) => (facets.has(facet) ? value : null);
-    const teamCodes = this.single.team.codes;
-    const categoryCodes = this.single.category.codes;
-    const workplaceCodes = this.single.workplace.codes;
-    const typeCodes = this.single.type.codes;
-    const levelCodes = this.single.level.codes;
-    const team = pick('team', into.single.team);
-    const category = pick('category', into.single.category);
-    const workplace = pick('workplace', into.single.workplace);
-    const type = pick('type', into.single.type);
-    const level = pick('level', into.single.level);
-    const city = pick('city', into.multi.city);
-    const country = pick('country', into.multi.country);
+  /** Adds every facet value of every job in `set` to the counts: one tight pass over the packed rows. */
+  private countAll(set: Bitset, into: FacetCounts, now: number): void {
+    const [team, category, workplace, type, level] = SINGLE.map((f) => into.single[f]) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    const city = into.multi.city;
+    const country = into.multi.country;
+    const posted = into.posted;
+    const thresholds = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
+    // Whole seconds decide the posted buckets; only a job in the very second of a threshold reads its exact time.
+    const [day, week, month] = thresholds.map((t) => Math.floor(t / 1e6)) as [number, number, number];
+    const rows = this.rows;
+    const postedAt = this.postedAt;
     const { start: cityStart, values: cityValues } = this.multi.city;
     const { start: countryStart, values: countryValues } = this.multi.country;
-    const posted = pick('posted', into.posted);
-    const [day, week, month] = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
-    const postedAt = this.postedAt;
     for (let w = 0; w < set.length; w++) {
       let x = set[w]!;
       while (x !== 0) {
         const low = x & -x;
         x ^= low;
         const d = (w << 5) + 31 - Math.clz32(low);
-        if (team !== null) team[teamCodes[d]!]!++;
-        if (category !== null) category[categoryCodes[d]!]!++;
-        if (workplace !== null) workplace[workplaceCodes[d]!]!++;
-        if (type !== null) type[typeCodes[d]!]!++;
-        if (level !== null) level[levelCodes[d]!]!++;
-        if (city !== null) for (let i = cityStart[d]!; i < cityStart[d + 1]!; i++) city[cityValues[i]!]!++;
-        if (country !== null) for (let i = countryStart[d]!; i < countryStart[d + 1]!; i++) country[countryValues[i]!]!++;
-        if (posted !== null) {
-          const at = postedAt[d]!;
-          if (at >= month) {
-            posted[2]!++;
-            if (at >= week) {
-              posted[1]!++;
-              if (at >= day) posted[0]!++;
-            }
-          }
+        const at = d << 3;
+        const codes = rows[at]!;
+        if (codes === UNPACKED) {
+          this.countUnpacked(d, into, thresholds);
+          continue;
+        }
+        team[codes & 0xfff]!++;
+        workplace[(codes >>> 12) & 0xf]!++;
+        type[(codes >>> 16) & 0xf]!++;
+        level[codes >>> 20]!++;
+        category[rows[at + 1]!]!++;
+        if (rows[at + 3] !== UNPACKED) {
+          const a = rows[at + 4]!;
+          const b = rows[at + 5]!;
+          const c = rows[at + 6]!;
+          city[a & 0xffff]!++;
+          city[a >>> 16]!++;
+          city[b & 0xffff]!++;
+          country[b >>> 16]!++;
+          country[c & 0xffff]!++;
+          country[c >>> 16]!++;
+        } else {
+          for (let i = cityStart[d]!, end = cityStart[d + 1]!; i < end; i++) city[cityValues[i]!]!++;
+          for (let i = countryStart[d]!, end = countryStart[d + 1]!; i < end; i++) country[countryValues[i]!]!++;
+        }
+        const second = rows[at + 2]!;
+        if (second !== day && second !== week && second !== month) {
+          posted[0]! += +(second > day);
+          posted[1]! += +(second > week);
+          posted[2]! += +(second > month);
+        } else {
+          const exact = postedAt[d]!;
+          posted[0]! += +(exact >= thresholds[0]);
+          posted[1]! += +(exact >= thresholds[1]);
+          posted[2]! += +(exact >= thresholds[2]);
         }
       }
     }
   }
+
+  /** countAll for one job whose row is not packed: from the columns. */
+  private countUnpacked(d: number, into: FacetCounts, [day, week, month]: [number, number, number]): void {
+    for (const facet of SINGLE) into.single[facet][this.single[facet].codes[d]!]!++;
+    for (const facet of MULTI) {
+      const { start, values } = this.multi[facet];
+      for (let i = start[d]!; i < start[d + 1]!; i++) into.multi[facet][values[i]!]!++;
+    }
+    const at = this.postedAt[d]!;
+    if (at >= month) into.posted[2]!++;
+    if (at >= week) into.posted[1]!++;
+    if (at >= day) into.posted[0]!++;
+  }
+
+  /** Adds the values of one facet of every job in `set` to its counts. */
+  private countOne(set: Bitset, facet: Facet, into: FacetCounts, now: number): void {
+    if (facet === 'posted') {
+      const [day, week, month] = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
+      forEach(set, (d) => {
+        const at = this.postedAt[d]!;
+        if (at >= month) into.posted[2]!++;
+        if (at >= week) into.posted[1]!++;
+        if (at >= day) into.posted[0]!++;
+      });
+      return;
+    }
+    if (facet === 'city' || facet === 'country') {
+      const { start, values } = this.multi[facet];
+      const counts = into.multi[facet];
+      forEach(set, (d) => {
+        for (let i = start[d]!, end = start[d + 1]!; i < end; i++) counts[values[i]!]!++;
+      });
+      return;
+    }
+    const codes = this.single[facet].codes;
+    const counts = into.single[facet];
+    for (let w = 0; w < set.length; w++) {
+      let x = set[w]!;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        counts[codes[(w << 5) + 31 - Math.clz32(low)]!]!++;
+      }
+    }
+  }
 }
+
+type FacetCounts = { single: Record<SingleFacet, Int32Array>; multi: Record<MultiFacet, Int32Array>; posted: Int32Array };
 
 /** A query the index cannot answer exactly; the caller runs it in SQL instead. */
 export class UnsupportedQueryError extends Error {}
