@@ -66,7 +66,11 @@ export function count(set: Bitset): number {
   return n;
 }
 
-/** Calls `visit` with every member, in increasing order. */
+/**
+ * Calls `visit` with every member, in increasing order. The index's hottest loops (counting facets,
+ * choosing the newest) write this walk out instead: at 200,000 members a call per member costs more
+ * than the work done for it.
+ */
 export function forEach(set: Bitset, visit: (n: number) => void): void {
   for (let w = 0; w < set.length; w++) {
     let x = set[w]!;
