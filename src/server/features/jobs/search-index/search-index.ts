@@ -72,10 +72,11 @@ type MultiFacet = (typeof MULTI)[number];
 const DAY_US = 86_400_000_000;
 const NONE = 0xffff;
 /**
- * Phrase match sets kept per index state (any change clears them). Synonyms turn one typed
- * word into several phrases (SDE → "software development engineer", …), which many searches share.
+ * Match sets of phrases and prefixes kept per index state (any change clears them): the costly
+ * terms, which many searches share (synonyms turn SDE into four phrases; "engin" unions a dozen
+ * words). 125 KB each at a million jobs.
  */
-const PHRASE_CACHE = 256;
+const TERM_CACHE = 256;
 /** The place code of an empty slot in a packed row; counts have room for it. */
 const NO_PLACE = 0xffff;
 /** Words per job in the packed facet rows (see pack). */
@@ -221,12 +222,12 @@ export class SearchIndex {
   /** Jobs with two words at one position (PostgreSQL caps positions at 16,383): their full position lists. */
   private readonly crowded = new Map<number, Map<number, number[]>>();
   private visibleCache: { set: Bitset; until: number; from: number } | undefined;
-  private readonly phraseCache = new Map<string, Bitset>();
+  private readonly termCache = new Map<string, Bitset>();
   /** Bitsets lent out during one search and returned when it ends (a search never awaits), so searches make little garbage. */
   private readonly pool: Bitset[] = [];
   private readonly lent: Bitset[] = [];
-  private phraseCacheSize = 0;
-  private phraseCacheRemoved = 0;
+  private termCacheSize = 0;
+  private termCacheRemoved = 0;
 
   /** Jobs in the index. */
   get count(): number {
@@ -456,7 +457,10 @@ export class SearchIndex {
   private documents(node: TsNode, title: boolean): Bitset {
     switch (node.kind) {
       case 'lexeme':
-        return this.postingSet(this.matcher(node), title);
+        // A prefix unions the lists of many words ("engin": engine, engineer, engineering, …).
+        return node.prefix
+          ? this.remembered(`${title ? 't' : 'd'}${node.lexeme}*`, () => this.postingSet(this.matcher(node), title))
+          : this.postingSet(this.matcher(node), title);
       case 'and':
         return andInto(this.documents(node.left, title), this.documents(node.right, title));
       case 'or':
@@ -466,24 +470,28 @@ export class SearchIndex {
       case 'phrase': {
         const chain = phraseChain(node);
         if (!chain) throw new UnsupportedQueryError('a phrase of something other than words');
-        if (this.phraseCacheSize !== this.size || this.phraseCacheRemoved !== this.removed) {
-          this.phraseCache.clear();
-          this.phraseCacheSize = this.size;
-          this.phraseCacheRemoved = this.removed;
-        }
-        const key = `${title ? 't' : 'd'}${JSON.stringify(chain)}`;
-        const known = this.phraseCache.get(key);
-        if (known) {
-          this.phraseCache.delete(key);
-          this.phraseCache.set(key, known);
-          return this.take(known);
-        }
-        const found = this.phraseSet(chain, title);
-        this.phraseCache.set(key, found.slice());
-        if (this.phraseCache.size > PHRASE_CACHE) this.phraseCache.delete(this.phraseCache.keys().next().value!);
-        return found;
+        return this.remembered(`${title ? 't' : 'd'}${JSON.stringify(chain)}`, () => this.phraseSet(chain, title));
       }
     }
+  }
+
+  /** A term's set from the term cache, or computed and kept there (any change to the index clears it). */
+  private remembered(key: string, compute: () => Bitset): Bitset {
+    if (this.termCacheSize !== this.size || this.termCacheRemoved !== this.removed) {
+      this.termCache.clear();
+      this.termCacheSize = this.size;
+      this.termCacheRemoved = this.removed;
+    }
+    const known = this.termCache.get(key);
+    if (known) {
+      this.termCache.delete(key);
+      this.termCache.set(key, known);
+      return this.take(known);
+    }
+    const found = compute();
+    this.termCache.set(key, found.slice());
+    if (this.termCache.size > TERM_CACHE) this.termCache.delete(this.termCache.keys().next().value!);
+    return found;
   }
 
   /** The jobs (or titles) where a chain of words occurs as a phrase. */
