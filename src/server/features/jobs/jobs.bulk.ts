@@ -66,27 +66,12 @@ function jobRecord(row: JobRow, n: number, now: string) {
 }
 
 /**
- * Inserts a batch of jobs, their principles, questions and title words in ONE statement: the
- * batch travels as a single JSON parameter, ids are drawn from the identity sequence inside
- * the statement, and the search document is computed by PostgreSQL (title A, category and team B, text C).
- * Only open jobs add their title words: "did you mean" must never suggest a word of an unpublished title.
- * Call inside a transaction. Returns the new jobs' ids, in the order of `rows`.
+ * The statements that write the jobs of an `input` relation (one row per job: its id, the
+ * columns of RECORD_COLUMNS but the text-only ones, and its search document) with their
+ * principles and questions. Every path that adds jobs goes through them, so a job reads the
+ * same whichever way it came in.
  */
-export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]> {
-  if (rows.length === 0) return [];
-  const now = new Date().toISOString();
-  const words = new Map<string, number>();
-  const records = rows.map((row, n) => {
-    if (row.input.status === 'open') for (const word of new Set(titleWordsOf(row.input.title))) words.set(word, (words.get(word) ?? 0) + 1);
-    return jobRecord(row, n, now);
-  });
-  const wordRows = [...words].map(([word, jobs]) => ({ word, jobs }));
-  // `input` is materialized once, so each job draws its id exactly once and every insert below sees the same ids.
-  const result = await tx.execute(sql`
-    with input as materialized (
-      select nextval('jobs_id_seq')::int as id, x.*
-      from json_to_recordset(${JSON.stringify(records)}::json) as x(${sql.raw(RECORD_COLUMNS)})
-    ),
+const WRITE_INPUT = sql.raw(`
     new_jobs as (
       insert into jobs (id, requisition_id, slug, title, team_id, category, level, employment_type, workplace_type,
         applicant_countries, locations, countries, cities, description_md, basic_qualifications, preferred_qualifications,
@@ -95,7 +80,7 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]
       select id, coalesce(requisition_id, 'REQ-' || lpad(nextval('requisition_seq')::text, 7, '0')), slug, title, team_id, category,
         level, employment_type, workplace_type, applicant_countries, locations, countries, cities, description_md,
         basic_qualifications, preferred_qualifications, pay_currency, pay_min, pay_max, pay_unit, pay_max_annual, status,
-        headcount, posted_at, closes_at, anonymized_screening, ${searchDocSql('input')}
+        headcount, posted_at, closes_at, anonymized_screening, search_doc
       from input
     ),
     new_principles as (
@@ -108,7 +93,36 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]
       select input.id, (q.ord - 1)::smallint, q.value->>'label', q.value->>'kind', (q.value->>'required')::boolean,
         array(select json_array_elements_text(q.value->'options'))
       from input, json_array_elements(input.questions) with ordinality as q(value, ord)
+    )`);
+
+/** The words of the open titles among `rows`, each with how many of those titles use it. */
+export function countTitleWords(rows: Array<{ input: { status: string; title: string } }>, into = new Map<string, number>()): Map<string, number> {
+  for (const row of rows) {
+    if (row.input.status !== 'open') continue;
+    for (const word of new Set(titleWordsOf(row.input.title))) into.set(word, (into.get(word) ?? 0) + 1);
+  }
+  return into;
+}
+
+/**
+ * Inserts a batch of jobs, their principles, questions and title words in ONE statement: the
+ * batch travels as a single JSON parameter, ids are drawn from the identity sequence inside
+ * the statement, and the search document is computed by PostgreSQL (title A, category and team B, text C).
+ * Only open jobs add their title words: "did you mean" must never suggest a word of an unpublished title.
+ * Call inside a transaction. Returns the new jobs' ids, in the order of `rows`.
+ */
+export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const now = new Date().toISOString();
+  const records = rows.map((row, n) => jobRecord(row, n, now));
+  const wordRows = [...countTitleWords(rows)].map(([word, jobs]) => ({ word, jobs }));
+  // `input` is materialized once, so each job draws its id exactly once and every insert below sees the same ids.
+  const result = await tx.execute(sql`
+    with input as materialized (
+      select nextval('jobs_id_seq')::int as id, x.*, ${searchDocSql('x')} as search_doc
+      from json_to_recordset(${JSON.stringify(records)}::json) as x(${sql.raw(RECORD_COLUMNS)})
     ),
+    ${WRITE_INPUT},
     new_words as (
       insert into title_words (word, jobs)
       select word, jobs from json_to_recordset(${JSON.stringify(wordRows)}::json) as w(word text, jobs int)
@@ -117,6 +131,194 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]
     select coalesce(json_agg(id order by n), '[]'::json) as ids from input`);
   const ids = (result as unknown as { rows: Array<{ ids: number[] | string }> }).rows[0]!.ids;
   return typeof ids === 'string' ? (JSON.parse(ids) as number[]) : ids;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The staged import on a PostgreSQL server. A job's search document is the costliest part of
+// writing it, so other connections stage batches (cast every value, compute the documents)
+// into an unlogged staging table while the import's transaction moves the batches staged
+// before into the job tables, in file order. Batches travel as one array per column in
+// PostgreSQL's binary format, so the server takes each value as it is instead of parsing text.
+// A staging table is never part of the catalogue: the transaction drops it as it commits.
+
+/** A batch of jobs as `stageJobs` reads it: one array per column of BATCH_COLUMNS, in the binary format. */
+export interface JobColumns {
+  count: number;
+  arrays: Buffer[];
+}
+
+type JobRecord = ReturnType<typeof jobRecord>;
+
+/**
+ * One column of a batch: how it travels (int, or text the statement casts to `cast`), how it
+ * is read from a job's record, and whether the staging table keeps it (the others only make
+ * the search document).
+ */
+function column(name: string, wire: 'int4' | 'text', value: (r: JobRecord) => string | number | null, cast = '', staged = true) {
+  return { name, wire, value, cast, staged };
+}
+
+const numberText = (value: number | null) => (value === null ? null : String(value));
+
+/** The columns of a batch. Arrays travel as array literals, JSON as JSON, numbers as JavaScript prints them. */
+const BATCH_COLUMNS = [
+  column('n', 'int4', (r) => r.n),
+  column('requisition_id', 'text', (r) => r.requisition_id),
+  column('slug', 'text', (r) => r.slug),
+  column('title', 'text', (r) => r.title),
+  column('team_id', 'int4', (r) => r.team_id),
+  column('team_name', 'text', (r) => r.team_name, '', false),
+  column('category', 'text', (r) => r.category),
+  column('level', 'int4', (r) => r.level),
+  column('employment_type', 'text', (r) => r.employment_type),
+  column('workplace_type', 'text', (r) => r.workplace_type),
+  column('applicant_countries', 'text', (r) => arrayLiteral(r.applicant_countries), 'text[]'),
+  column('locations', 'text', (r) => JSON.stringify(r.locations), 'jsonb'),
+  column('countries', 'text', (r) => arrayLiteral(r.countries), 'text[]'),
+  column('cities', 'text', (r) => arrayLiteral(r.cities), 'text[]'),
+  column('description_md', 'text', (r) => r.description_md),
+  column('basic_qualifications', 'text', (r) => arrayLiteral(r.basic_qualifications), 'text[]'),
+  column('preferred_qualifications', 'text', (r) => arrayLiteral(r.preferred_qualifications), 'text[]'),
+  column('qualifications', 'text', (r) => r.qualifications, '', false),
+  column('pay_currency', 'text', (r) => r.pay_currency),
+  column('pay_min', 'text', (r) => numberText(r.pay_min), 'numeric'),
+  column('pay_max', 'text', (r) => numberText(r.pay_max), 'numeric'),
+  column('pay_unit', 'text', (r) => r.pay_unit),
+  column('pay_max_annual', 'text', (r) => numberText(r.pay_max_annual), 'numeric'),
+  column('status', 'text', (r) => r.status),
+  column('headcount', 'int4', (r) => r.headcount),
+  column('posted_at', 'text', (r) => r.posted_at, 'timestamptz'),
+  column('closes_at', 'text', (r) => r.closes_at, 'timestamptz'),
+  column('anonymized_screening', 'text', (r) => String(r.anonymized_screening), 'boolean'),
+  column('principle_ids', 'text', (r) => arrayLiteral(r.principle_ids), 'int[]'),
+  column('questions', 'text', (r) => JSON.stringify(r.questions), 'json'),
+];
+
+const STAGED_COLUMNS = BATCH_COLUMNS.filter((c) => c.staged);
+
+/** A batch as column arrays; `n` is each row's number in the file. Every derived value comes from `jobRecord`, as for `insertJobsInBulk`. */
+export function jobColumns(rows: Array<JobRow & { row: number }>): JobColumns {
+  const now = new Date().toISOString();
+  const records = rows.map((row) => jobRecord(row, row.row, now));
+  return { count: rows.length, arrays: BATCH_COLUMNS.map((c) => binaryArray(c.wire, records.map(c.value))) };
+}
+
+/** Staging tables are named with this prefix; one left behind by an import that died is dropped by the next. */
+const STAGING_PREFIX = 'job_import_staging_';
+
+/** Any number; it names the advisory lock every staged import holds, so that they never overlap. */
+const IMPORT_LOCK = 7_240_012;
+
+/** A staging table's name from a random suffix of lowercase letters and digits. */
+export function stagingTableName(suffix: string): string {
+  if (!/^[a-z0-9]+$/.test(suffix)) throw new Error('a staging suffix is lowercase letters and digits');
+  return STAGING_PREFIX + suffix;
+}
+
+/**
+ * Takes the import lock for the rest of the transaction and drops the staging tables that
+ * imports which died left behind: while the lock is held, no other import can be using one.
+ */
+export async function lockImportsAndSweepStaging(tx: Db): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`);
+  const left = await queryRows<{ name: string }>(
+    tx,
+    sql`select tablename as name from pg_tables where schemaname = current_schema() and starts_with(tablename, ${STAGING_PREFIX})`,
+  );
+  for (const { name } of left) await dropJobStaging(tx, name);
+}
+
+/**
+ * Creates an unlogged staging table (no WAL; rows kept whole in their page, as each is read
+ * back once) indexed by batch. Autocommitted on its own connection, so every connection sees it.
+ */
+export async function createJobStaging(db: Db, name: string): Promise<void> {
+  const columns = STAGED_COLUMNS.map((c) => `${c.name} ${c.cast || (c.wire === 'int4' ? 'int' : 'text')}`).join(', ');
+  await db.execute(
+    sql.raw(`create unlogged table "${name}" (batch int not null, ${columns}, search_doc tsvector not null)
+      with (autovacuum_enabled = false, toast_tuple_target = 8160)`),
+  );
+  await db.execute(sql.raw(`create index on "${name}" (batch)`));
+}
+
+export async function dropJobStaging(db: Db, name: string): Promise<void> {
+  await db.execute(sql.raw(`drop table if exists "${name}"`));
+}
+
+/**
+ * Stages a batch as number `batch`: every value cast to its column's type and the search
+ * documents computed, as `insertJobsInBulk` computes them. One statement, autocommitted, on
+ * whichever connection of the pool `db` gives it.
+ */
+export async function stageJobs(db: Db, name: string, batch: number, columns: JobColumns): Promise<void> {
+  await db.execute(sql`
+    insert into ${sql.raw(`"${name}"`)} (batch, ${sql.raw(STAGED_COLUMNS.map((c) => c.name).join(', '))}, search_doc)
+    select ${batch}, ${sql.raw(STAGED_COLUMNS.map((c) => (c.cast ? `x.${c.name}::${c.cast}` : `x.${c.name}`)).join(', '))}, ${searchDocSql('x')}
+    from unnest(${sql.join(
+      BATCH_COLUMNS.map((c, i) => sql`${columns.arrays[i]}::${sql.raw(c.wire === 'int4' ? 'int[]' : 'text[]')}`),
+      sql`, `,
+    )}) as x(${sql.raw(BATCH_COLUMNS.map((c) => c.name).join(', '))})`);
+}
+
+/**
+ * Moves staged batch `batch` into the job tables, leaving out the rows numbered in `skip`:
+ * ids are drawn in row order, then jobs, principles and questions are written as
+ * `insertJobsInBulk` writes them. Title words are the caller's. Call inside the import's
+ * transaction. Returns how many jobs it added.
+ */
+export async function moveStagedJobs(tx: Db, name: string, batch: number, skip: number[]): Promise<number> {
+  const rows = await queryRows<{ added: number }>(
+    tx,
+    sql`
+      with input as materialized (
+        select nextval('jobs_id_seq')::int as id, s.*
+        from ${sql.raw(`"${name}"`)} s
+        where s.batch = ${batch} and s.n <> all(${`{${skip.join(',')}}`}::int[])
+        order by s.n
+      ),
+      ${WRITE_INPUT}
+      select count(*)::int as added from input`,
+  );
+  return rows[0]!.added;
+}
+
+/** Adds `words` (word → how many new open titles use it) to the title words. Call inside a transaction. */
+export async function addTitleWords(tx: Db, words: Map<string, number>): Promise<void> {
+  if (words.size === 0) return;
+  const rows = [...words].map(([word, jobs]) => ({ word, jobs }));
+  await tx.execute(sql`
+    insert into title_words (word, jobs)
+    select word, jobs from json_to_recordset(${JSON.stringify(rows)}::json) as w(word text, jobs int)
+    on conflict (word) do update set jobs = title_words.jobs + excluded.jobs`);
+}
+
+const ELEMENT_OIDS = { text: 25, int4: 23 } as const;
+
+/**
+ * A one-dimensional array in PostgreSQL's binary format (array_send): dimensions, then each
+ * element as its length and bytes. node-postgres sends a Buffer parameter as binary; the
+ * statement's cast names its type.
+ */
+function binaryArray(element: keyof typeof ELEMENT_OIDS, values: Array<string | number | null>): Buffer {
+  const sizes = values.map((v) => (v === null ? 0 : element === 'int4' ? 4 : Buffer.byteLength(v as string)));
+  const buffer = Buffer.allocUnsafe(20 + 4 * values.length + sizes.reduce((a, b) => a + b, 0));
+  buffer.writeInt32BE(1, 0); // one dimension
+  buffer.writeInt32BE(values.includes(null) ? 1 : 0, 4);
+  buffer.writeInt32BE(ELEMENT_OIDS[element], 8);
+  buffer.writeInt32BE(values.length, 12);
+  buffer.writeInt32BE(1, 16); // lower bound
+  let at = 20;
+  values.forEach((value, i) => {
+    at = buffer.writeInt32BE(value === null ? -1 : sizes[i]!, at);
+    if (value === null) return;
+    at = typeof value === 'number' ? buffer.writeInt32BE(value, at) : at + buffer.write(value, at);
+  });
+  return buffer;
+}
+
+/** An array literal (`{"a","b \\"c\\""}`) that `::text[]` or `::int[]` reads back as the same items. */
+function arrayLiteral(items: Array<string | number>): string {
+  return `{${items.map((item) => (typeof item === 'number' ? String(item) : `"${item.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 }
 
 /**
@@ -187,6 +389,66 @@ export async function claimRequisitionIds(tx: Db, requisitionIds: string[]): Pro
         array(select j.requisition_id from jobs j join given g on g.id = j.requisition_id) as taken`,
   );
   return new Set(rows[0]!.taken);
+}
+
+/**
+ * Moves the requisition numbering past any "REQ-<number>" among these ids, as
+ * `claimRequisitionIds` does, without looking for ids already taken: for an import into an
+ * empty catalogue, where only the file itself can repeat an id.
+ */
+export async function advanceRequisitionNumbering(tx: Db, requisitionIds: string[]): Promise<void> {
+  let highest = -1;
+  for (const id of requisitionIds) {
+    const match = /^REQ-([0-9]{1,15})$/.exec(id);
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  if (highest < 0) return;
+  await tx.execute(sql`
+    select setval('requisition_seq', ${highest}) from requisition_seq s where ${highest} >= s.last_value`);
+}
+
+/** The job tables whose indexes and constraints an import into an empty catalogue rebuilds at the end. */
+const JOB_TABLES = ['jobs', 'job_principles', 'job_questions'];
+
+/**
+ * When the jobs table is empty, drops what is far cheaper to build or check once at the end
+ * than row by row, and returns the statements that put it back, read from the catalogue so
+ * they always match the migrations: the non-unique secondary indexes of the job tables, the
+ * unique constraints of jobs but its primary key, and the foreign keys of the job tables (to
+ * jobs, teams and principles; checking one row costs as much as inserting it). Putting a key
+ * back checks every row at once. Inside the import's transaction, so a failed import restores
+ * them all; until it ends, the job tables, teams and principles are locked for writes and reads.
+ */
+export async function deferJobIndexesWhenEmpty(tx: Db): Promise<string[]> {
+  const empty = async () => (await queryRows<{ empty: boolean }>(tx, sql`select not exists (select 1 from jobs) as empty`))[0]!.empty;
+  if (!(await empty())) return [];
+  // Nobody can be searching an empty catalogue; hold it still from here on, and look again.
+  await tx.execute(sql`lock table jobs in access exclusive mode`);
+  if (!(await empty())) return [];
+  const tables = sql.join(JOB_TABLES.map((t) => sql`${t}`), sql`, `);
+  const deferred = await queryRows<{ drop: string; restore: string }>(
+    tx,
+    sql`
+      select format('alter table %I drop constraint %I', c.relname, k.conname) as drop,
+        format('alter table %I add constraint %I %s', c.relname, k.conname, pg_get_constraintdef(k.oid)) as restore
+      from pg_constraint k join pg_class c on c.oid = k.conrelid
+      where c.relnamespace = current_schema()::regnamespace and c.relname in (${tables})
+        and ((c.relname = 'jobs' and k.contype = 'u') or k.contype = 'f')
+      union all
+      select format('drop index %I', i.indexname), i.indexdef
+      from pg_indexes i join pg_class c on c.relname = i.indexname and c.relnamespace = current_schema()::regnamespace
+        join pg_index x on x.indexrelid = c.oid
+      where i.schemaname = current_schema() and i.tablename in (${tables}) and not x.indisunique and not x.indisprimary`,
+  );
+  for (const { drop } of deferred) await tx.execute(sql.raw(drop));
+  return deferred.map((d) => d.restore);
+}
+
+/** Runs the statements `deferJobIndexesWhenEmpty` returned, with memory enough to sort each index in one go. */
+export async function restoreJobIndexes(tx: Db, statements: string[]): Promise<void> {
+  if (statements.length === 0) return;
+  await tx.execute(sql`set local maintenance_work_mem = '1GB'`);
+  for (const statement of statements) await tx.execute(sql.raw(statement));
 }
 
 /** A job as export writes it: every field of the job input, teams and principles by slug. */

@@ -11,27 +11,48 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const indexes = async () =>
-  ((await t.database.db.execute(
+const rows = async <T>(query: ReturnType<typeof sql>) => ((await t.database.db.execute(query)) as unknown as { rows: T[] }).rows;
+
+/** The indexes and constraints of the job tables, and of the tables they refer to, as the catalogue describes them. */
+const schema = async () => ({
+  indexes: await rows<{ indexname: string; indexdef: string }>(
     sql`select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename in ('jobs', 'job_principles', 'job_questions') order by indexname`,
-  )) as unknown as { rows: Array<{ indexname: string; indexdef: string }> }).rows;
+  ),
+  constraints: await rows<{ table: string; conname: string; def: string }>(
+    sql`select c.conrelid::regclass::text as table, c.conname, pg_get_constraintdef(c.oid) as def from pg_constraint c
+        where c.conrelid::regclass::text in ('jobs', 'job_principles', 'job_questions', 'teams', 'principles')
+           or c.confrelid::regclass::text in ('jobs', 'teams', 'principles')
+        order by 1, 2`,
+  ),
+});
+
+/** Tables other than the app's: a staged import must leave none behind. */
+const strayTables = () => rows<{ tablename: string }>(sql`select tablename from pg_tables where schemaname = 'public' and tablename like 'job\_import%'`);
 
 describe(`a bulk import into an empty catalogue on ${testEngine}`, () => {
-  it('keeps every index as it was when an import fails', async () => {
-    const before = await indexes();
-    expect(before.map((i) => i.indexname)).toContain('jobs_search_doc_idx');
+  it('keeps every index and constraint as it was when an import fails, and leaves no staging behind', async () => {
+    const before = await schema();
+    expect(before.indexes.map((i) => i.indexname)).toContain('jobs_search_doc_idx');
+    expect(before.constraints.map((c) => c.conname)).toEqual(
+      expect.arrayContaining(['jobs_requisition_id_unique', 'job_principles_job_id_jobs_id_fk', 'job_principles_principle_id_principles_id_fk', 'jobs_team_id_teams_id_fk']),
+    );
     await expect(importJobInputs({ db: t.database.db, chunks: [[buildJob(), buildJob({ team: 'nope' })]] })).rejects.toThrow();
-    expect(await indexes()).toEqual(before);
+    // A failure after batches were written: the database refuses a requisition id that the
+    // file's own numbered jobs took, as the unique constraint is put back.
+    const clash = [buildJob(), buildJob(), buildJob({ requisitionId: 'REQ-0000001' })];
+    await expect(importJobInputs({ db: t.database.db, chunks: [clash], batchSize: 1 })).rejects.toThrow();
+    expect(await schema()).toEqual(before);
+    expect(await strayTables()).toEqual([]);
+    expect((await rows<{ n: number }>(sql`select count(*)::int as n from jobs`))[0]!.n).toBe(0);
   });
 
-  it('builds the secondary indexes after loading, identical to the migrations', async () => {
-    const before = await indexes();
-    const { imported } = await importJobInputs({ db: t.database.db, chunks: [[buildJob({ title: 'Rebuilt Index Engineer' }), buildJob()]] });
-    expect(imported).toBe(2);
-    expect(await indexes()).toEqual(before);
-    const found = (await t.database.db.execute(
-      sql`select count(*)::int as n from jobs where search_doc @@ to_tsquery('english', 'rebuilt')`,
-    )) as unknown as { rows: Array<{ n: number }> };
-    expect(found.rows[0]!.n).toBe(1);
+  it('builds the secondary indexes and constraints after loading, identical to the migrations', async () => {
+    const before = await schema();
+    const { imported } = await importJobInputs({ db: t.database.db, chunks: [[buildJob({ title: 'Rebuilt Index Engineer' }), buildJob(), buildJob()]], batchSize: 2 });
+    expect(imported).toBe(3);
+    expect(await schema()).toEqual(before);
+    expect(await strayTables()).toEqual([]);
+    const found = await rows<{ n: number }>(sql`select count(*)::int as n from jobs where search_doc @@ to_tsquery('english', 'rebuilt')`);
+    expect(found[0]!.n).toBe(1);
   });
 });

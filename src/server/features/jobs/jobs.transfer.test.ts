@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { testEngine } from '../../../../test/support/test-db.ts';
 import { jobInputSchema, type JobInput } from '../../../shared/contracts/jobs.ts';
 import { generateDemoJobs } from './demo-jobs.ts';
-import { countRequisitions } from './jobs.repository.ts';
+import { countRequisitions, titleWordsOf } from './jobs.repository.ts';
 import { csvField, csvRows, exportJobs, importJobs, JobFileError, JobImportRefusedError, jsonRecords, type TransferFormat } from './jobs.transfer.ts';
 
 let source: TestApp;
@@ -33,8 +34,8 @@ function awkwardJobs(): JobInput[] {
     buildJob({
       requisitionId: 'REQ-X-1',
       title: 'Senior SDE, "Payments", Ünïcode',
-      description: 'Line one, with a comma.\n\n- a "quoted" item\r\n- another; with a semicolon\n',
-      basicQualifications: ['Knows A, B and C', 'Writes "clear" prose'],
+      description: 'Line one, with a comma.\n\n- a "quoted" item\r\n- another; with a semicolon, a {brace} and C:\\back\\slashes\n',
+      basicQualifications: ['Knows A, B and C', 'Writes "clear" prose', 'Reads {braces}, \\backslashes\\ and NULL'],
       preferredQualifications: [],
       questions: [
         { label: 'Authorized to work?', kind: 'yes_no', required: true },
@@ -88,6 +89,56 @@ describe(`importing and exporting jobs on ${testEngine}`, () => {
     }
   });
 
+  it('writes a file batch by batch in file order, as in one go', async () => {
+    const fresh = await testApp();
+    try {
+      const file = await exportToFile(source, 'json');
+      expect(await importJobs({ db: fresh.database.db, file, batchSize: 4 })).toEqual({ imported: seeded.length, skipped: [], format: 'json' });
+      expect(await exported(fresh)).toEqual(await exported(source));
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('stores each job\'s search document, title words and catalogue version as a job written on its own', async () => {
+    const rows = async <T>(t: TestApp, query: ReturnType<typeof sql>) => ((await t.database.db.execute(query)) as unknown as { rows: T[] }).rows;
+    const fresh = await testApp();
+    try {
+      const version = async () => (await rows<{ version: number }>(fresh, sql`select version from catalog_state`))[0]!.version;
+      const before = await version();
+      await importJobs({ db: fresh.database.db, file: await exportToFile(source, 'json'), batchSize: 5 });
+      expect(await version()).toBeGreaterThan(before);
+      const differing = await rows<{ n: number }>(
+        fresh,
+        sql`select count(*)::int as n from jobs j join teams t on t.id = j.team_id
+            where j.search_doc is distinct from setweight(to_tsvector('english', j.title), 'A')
+              || setweight(to_tsvector('english', j.category || ' ' || t.name), 'B')
+              || setweight(to_tsvector('english', j.description_md || ' ' || array_to_string(j.basic_qualifications || j.preferred_qualifications, ' ')), 'C')
+              or j.title_doc is distinct from to_tsvector('english', j.title)`,
+      );
+      expect(differing[0]!.n).toBe(0);
+      const words = await rows<{ word: string; jobs: number }>(fresh, sql`select word, jobs from title_words order by word`);
+      const expected = new Map<string, number>();
+      for (const job of seeded.map((j) => jobInputSchema.parse(j)).filter((j) => j.status === 'open')) {
+        for (const word of new Set(titleWordsOf(job.title))) expected.set(word, (expected.get(word) ?? 0) + 1);
+      }
+      expect(words).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)).map(([word, jobs]) => ({ word, jobs })));
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('leaves nothing behind when the file breaks after batches were written', async () => {
+    const before = await exported(target);
+    const file = join(dir, 'broken-late.json');
+    const jobs = JSON.stringify(Array.from({ length: 6 }, () => buildJob()));
+    await writeFile(file, `${jobs.slice(0, -1)}, {"title": "cut short"`);
+    await expect(importJobs({ db: target.database.db, file, batchSize: 2 })).rejects.toBeInstanceOf(JobFileError);
+    expect(await exported(target)).toEqual(before);
+    const staging = (await target.database.db.execute(sql`select tablename from pg_tables where tablename like 'job\_import%'`)) as unknown as { rows: unknown[] };
+    expect(staging.rows).toEqual([]);
+  });
+
   it('refuses a JSON file with bad rows, naming each row by its position in the array, and imports nothing', async () => {
     const before = await countRequisitions(target.database.db);
     const file = join(dir, 'bad.json');
@@ -137,6 +188,19 @@ describe(`importing and exporting jobs on ${testEngine}`, () => {
     await importJobs({ db: target.database.db, file });
     const again = (await importJobs({ db: target.database.db, file }).catch((e: unknown) => e)) as JobImportRefusedError;
     expect(again.issues).toEqual([{ row: 1, field: 'requisitionId', message: 'a job with requisition id "DUP-2" already exists' }]);
+  });
+
+  it('imports the rest with --skip-invalid when some requisition ids are already taken', async () => {
+    const file = join(dir, 'taken.json');
+    await writeFile(file, JSON.stringify([buildJob({ requisitionId: 'TAKEN-1' })]));
+    await importJobs({ db: target.database.db, file });
+    const before = await countRequisitions(target.database.db);
+    await writeFile(file, JSON.stringify([buildJob({ requisitionId: 'FREE-1' }), buildJob({ requisitionId: 'TAKEN-1' }), buildJob({ requisitionId: 'FREE-2' })]));
+    const result = await importJobs({ db: target.database.db, file, skipInvalid: true, batchSize: 2 });
+    expect(result.imported).toBe(2);
+    expect(result.skipped).toEqual([{ row: 2, field: 'requisitionId', message: 'a job with requisition id "TAKEN-1" already exists' }]);
+    expect(await countRequisitions(target.database.db)).toBe(before + 2);
+    expect((await exported(target)).slice(-2).map((j) => j.requisitionId)).toEqual(['FREE-1', 'FREE-2']);
   });
 
   it('numbers later jobs past imported REQ- ids so they never collide', async () => {

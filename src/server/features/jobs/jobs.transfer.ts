@@ -1,11 +1,30 @@
 import { sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
+import pg from 'pg';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import { jobInputSchema } from '../../../shared/contracts/jobs.ts';
 import { generateDemoJobsChunks } from './demo-jobs.ts';
-import { claimRequisitionIds, insertJobsInBulk, streamAllJobs, type ExportedJob } from './jobs.bulk.ts';
+import {
+  addTitleWords,
+  advanceRequisitionNumbering,
+  claimRequisitionIds,
+  countTitleWords,
+  createJobStaging,
+  deferJobIndexesWhenEmpty,
+  dropJobStaging,
+  insertJobsInBulk,
+  jobColumns,
+  lockImportsAndSweepStaging,
+  moveStagedJobs,
+  restoreJobIndexes,
+  stageJobs,
+  stagingTableName,
+  streamAllJobs,
+  type ExportedJob,
+} from './jobs.bulk.ts';
 import { findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
 import { resolveJob, type RowIssue } from './jobs.service.ts';
 
@@ -174,11 +193,44 @@ async function importRecords({
 }): Promise<{ imported: number; skipped: RowIssue[] }> {
   const result = await writeRecords({ db, records, skipInvalid, batchSize });
   // Fresh planner statistics after a bulk load: PGlite has no autovacuum to gather them, and
-  // a server's would come minutes later; without them search plans guess badly.
-  if (result.imported > 0) await db.execute(sql`analyze jobs, job_principles, job_questions, title_words`);
+  // a server's would come minutes later; without them search plans guess badly. On a server
+  // the tables are analyzed side by side, each on its own connection.
+  if (result.imported > 0) await Promise.all(ANALYZED_TABLES.map((table) => db.execute(sql.raw(`analyze ${table}`))));
   return result;
 }
 
+const ANALYZED_TABLES = ['jobs', 'job_principles', 'job_questions', 'title_words'];
+
+/**
+ * How many batches may be staged at once, each on a connection of its own besides the
+ * transaction's: two, the cores of the machine the project is measured on
+ * (bench/results/import-postgres.json); more would only queue for the same cores.
+ */
+const STAGING_LANES = 2;
+
+/** How many batches may be read ahead of the one being moved into the job tables. */
+const READ_AHEAD = STAGING_LANES + 2;
+
+/**
+ * Whether batches can be staged beside the transaction: on a node-postgres pool with a
+ * connection to spare. Not on PGlite (one connection), where each batch is written by one
+ * statement that also computes its search documents.
+ */
+function hasConnectionsToSpare(db: Db): boolean {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return client instanceof pg.Pool && (client.options.max ?? 10) > 1;
+}
+
+type ValidRow = JobRow & { row: number };
+
+/** What moving a staged row needs of it. */
+type StagedRow = Pick<ValidRow, 'row' | 'requisitionId'> & { input: Pick<ValidRow['input'], 'status' | 'title'> };
+
+/**
+ * Writes the valid records in one transaction, batch after batch in file order, each written
+ * while the next ones are read. On a PostgreSQL server, other connections stage the batches
+ * ahead (search documents computed) while the transaction moves the staged ones in.
+ */
 async function writeRecords({
   db,
   records,
@@ -190,83 +242,212 @@ async function writeRecords({
   skipInvalid: boolean;
   batchSize: number;
 }): Promise<{ imported: number; skipped: RowIssue[] }> {
-  return db.transaction(async (tx) => {
-    const refs = await findTeamsAndPrinciplesBySlug(tx);
-    // Loading into an empty catalogue: build the secondary indexes once at the end, which is far
-    // cheaper than growing them row by row. Nobody can be searching an empty catalogue.
-    const deferred = await deferIndexesWhenEmpty(tx);
-    const issues: RowIssue[] = [];
-    let invalidRows = 0;
-    const seenRequisitions = new Map<string, number>();
-    let batch: Array<JobRow & { row: number }> = [];
-    let imported = 0;
-    // One batch is written while the next is parsed and validated.
-    let writing: Promise<void> = Promise.resolve();
-    let failure: unknown;
-
-    const refuse = (row: number, found: Array<{ field: string; message: string }>) => {
-      invalidRows += 1;
-      for (const f of found) if (skipInvalid || issues.length < MAX_ISSUES) issues.push({ row, ...f });
-    };
-    const flush = async () => {
-      const rows = batch;
-      batch = [];
-      await writing;
-      if (failure) throw failure;
-      writing = (async () => {
-        const taken = await claimRequisitionIds(tx, rows.flatMap((r) => (r.requisitionId ? [r.requisitionId] : [])));
-        const fresh = taken.size ? rows.filter((r) => !r.requisitionId || !taken.has(r.requisitionId)) : rows;
-        for (const r of rows) {
-          if (r.requisitionId && taken.has(r.requisitionId)) refuse(r.row, [{ field: 'requisitionId', message: `a job with requisition id "${r.requisitionId}" already exists` }]);
-        }
-        if (invalidRows && !skipInvalid) return;
-        imported += (await insertJobsInBulk(tx, fresh)).length;
-      })().catch((error: unknown) => {
-        failure = error;
-      });
-    };
-
-    for await (const record of records) {
-      if ('issue' in record) {
-        refuse(record.row, [record.issue]);
-        continue;
+  // One staging table per lane, so that the lanes never wait for each other to extend a table.
+  const suffix = randomBytes(8).toString('hex');
+  const staging = hasConnectionsToSpare(db) ? Array.from({ length: STAGING_LANES }, (_, lane) => stagingTableName(`${suffix}${lane}`)) : undefined;
+  try {
+    return await db.transaction(async (tx) => {
+      const refs = await findTeamsAndPrinciplesBySlug(tx);
+      if (staging) {
+        await lockImportsAndSweepStaging(tx);
+        for (const table of staging) await createJobStaging(db, table);
+        // Compressing the large values is the costliest part of storing a row; lz4 is several
+        // times faster than the default and reads back the same. A server built without it keeps the default.
+        await tx.execute(sql`select set_config('default_toast_compression', 'lz4', true)
+          from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)`);
+        // Each move materializes a batch of whole jobs; keep it in memory. Once the staging table
+        // is large, the planner's guesses for a move cross the JIT threshold, and compiling each
+        // of hundreds of moves costs more than it saves.
+        await tx.execute(sql`set local work_mem = '64MB'`);
+        await tx.execute(sql`set local jit = off`);
       }
-      const parsed = jobInputSchema.safeParse(record.value);
-      if (!parsed.success) {
-        refuse(
-          record.row,
-          parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-        );
-        continue;
-      }
-      const resolved = resolveJob(parsed.data, refs);
-      if ('field' in resolved) {
-        refuse(record.row, [resolved]);
-        continue;
-      }
-      const requisitionId = resolved.requisitionId;
-      if (requisitionId) {
-        const earlier = seenRequisitions.get(requisitionId);
-        if (earlier !== undefined) {
-          refuse(record.row, [{ field: 'requisitionId', message: `"${requisitionId}" is also used by row ${earlier}` }]);
-          continue;
-        }
-        seenRequisitions.set(requisitionId, record.row);
-      }
+      // Loading into an empty catalogue: build the secondary indexes, and check the constraints
+      // that are otherwise checked row by row, once at the end, which is far cheaper.
+      const deferred = await deferJobIndexesWhenEmpty(tx);
+      const issues: RowIssue[] = [];
+      let invalidRows = 0;
+      const refuse = (row: number, found: Array<{ field: string; message: string }>) => {
+        invalidRows += 1;
+        for (const f of found) if (skipInvalid || issues.length < MAX_ISSUES) issues.push({ row, ...f });
+      };
       // Once a row is bad and the file will be refused, keep checking the rest but write nothing more.
-      if (invalidRows && !skipInvalid) continue;
-      batch.push({ ...resolved, row: record.row });
-      if (batch.length >= batchSize) await flush();
-    }
-    if (batch.length && !(invalidRows && !skipInvalid)) await flush();
-    await writing;
-    if (failure) throw failure;
-    if (invalidRows && !skipInvalid) throw new JobImportRefusedError(issues, invalidRows);
-    await rebuildIndexes(tx, deferred);
-    return { imported, skipped: issues.sort((a, b) => a.row - b.row) };
-  });
+      const refused = () => invalidRows > 0 && !skipInvalid;
+      const writer = batchWriter({ tx, db, staging, emptyCatalogue: deferred.length > 0, refuse, refused });
+
+      const seenRequisitions = new Map<string, number>();
+      let batch: ValidRow[] = [];
+      try {
+        for await (const record of records) {
+          if ('issue' in record) {
+            refuse(record.row, [record.issue]);
+            continue;
+          }
+          const parsed = jobInputSchema.safeParse(record.value);
+          if (!parsed.success) {
+            refuse(
+              record.row,
+              parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+            );
+            continue;
+          }
+          const resolved = resolveJob(parsed.data, refs);
+          if ('field' in resolved) {
+            refuse(record.row, [resolved]);
+            continue;
+          }
+          const requisitionId = resolved.requisitionId;
+          if (requisitionId) {
+            const earlier = seenRequisitions.get(requisitionId);
+            if (earlier !== undefined) {
+              refuse(record.row, [{ field: 'requisitionId', message: `"${requisitionId}" is also used by row ${earlier}` }]);
+              continue;
+            }
+            seenRequisitions.set(requisitionId, record.row);
+          }
+          if (refused()) continue;
+          batch.push({ ...resolved, row: record.row });
+          if (batch.length >= batchSize) {
+            await writer.write(batch);
+            batch = [];
+          }
+        }
+        if (batch.length && !refused()) await writer.write(batch);
+      } catch (error) {
+        // Nothing may touch the transaction once it is rolled back: let every batch under way finish first.
+        await writer.abandon(error);
+        throw error;
+      }
+      const imported = await writer.finish();
+      if (refused()) throw new JobImportRefusedError(issues, invalidRows);
+      await restoreJobIndexes(tx, deferred);
+      // Dropped as the transaction commits: a committed import leaves no staging behind.
+      for (const table of staging ?? []) await dropJobStaging(tx, table);
+      return { imported, skipped: issues.sort((a, b) => a.row - b.row) };
+    });
+  } finally {
+    // After a failure the staging tables are still there. Should dropping them fail too, the
+    // first error is the one to report, and the next import drops what is left.
+    for (const table of staging ?? []) await dropJobStaging(db, table).catch(() => {});
+  }
 }
 
+interface BatchWriter {
+  /** Takes the next batch of valid rows, in file order; resolves when the caller may read the next one. */
+  write(rows: ValidRow[]): Promise<void>;
+  /** Waits for every batch to be written and returns how many jobs were added; throws the first failure. */
+  finish(): Promise<number>;
+  /** Stops writing after `reason` and waits for whatever is under way. */
+  abandon(reason: unknown): Promise<void>;
+}
+
+/**
+ * Writes batches in file order inside `tx`, each once the one before it is written. Every
+ * batch first has its requisition ids claimed (in an empty catalogue only the numbering moves,
+ * as the file itself was checked for repeats). With `staging`, batch k is staged meanwhile on
+ * lane k % STAGING_LANES, into that lane's table through `db` (outside the transaction), then
+ * moved; without, `tx` writes it by one statement.
+ */
+function batchWriter({
+  tx,
+  db,
+  staging,
+  emptyCatalogue,
+  refuse,
+  refused,
+}: {
+  tx: Db;
+  db: Db;
+  staging: string[] | undefined;
+  emptyCatalogue: boolean;
+  refuse: (row: number, found: Array<{ field: string; message: string }>) => void;
+  refused: () => boolean;
+}): BatchWriter {
+  const lanes: Array<Promise<unknown>> = Array.from({ length: staging ? STAGING_LANES : 0 }, () => Promise.resolve());
+  const unwritten: Array<Promise<void>> = [];
+  const titleWords = new Map<string, number>();
+  let written: Promise<void> = Promise.resolve();
+  let batches = 0;
+  let imported = 0;
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+  };
+  const stopped = () => failure !== undefined || refused();
+
+  /** The rows of a batch whose requisition ids are free; the others are refused. */
+  const claim = async <T extends Pick<ValidRow, 'row' | 'requisitionId'>>(rows: T[]): Promise<T[]> => {
+    const ids = rows.flatMap((r) => (r.requisitionId ? [r.requisitionId] : []));
+    if (emptyCatalogue) {
+      await advanceRequisitionNumbering(tx, ids);
+      return rows;
+    }
+    const taken = await claimRequisitionIds(tx, ids);
+    if (taken.size === 0) return rows;
+    const free: T[] = [];
+    for (const r of rows) {
+      if (r.requisitionId && taken.has(r.requisitionId)) refuse(r.row, [{ field: 'requisitionId', message: `a job with requisition id "${r.requisitionId}" already exists` }]);
+      else free.push(r);
+    }
+    return free;
+  };
+
+  /** Writes a batch by one statement inside the transaction; returns how many jobs it added. */
+  const insert = async (rows: ValidRow[]): Promise<number> => {
+    const free = await claim(rows);
+    return stopped() ? 0 : (await insertJobsInBulk(tx, free)).length;
+  };
+
+  /**
+   * Moves staged batch `batch` once `staged` has settled; returns how many jobs it added. Of
+   * its rows only what the move needs is kept, so the jobs themselves are not held meanwhile.
+   */
+  const move = async (table: string, batch: number, rows: StagedRow[], staged: Promise<unknown>): Promise<number> => {
+    await staged;
+    if (stopped()) return 0;
+    const free = await claim(rows);
+    if (stopped()) return 0;
+    countTitleWords(free, titleWords);
+    const kept = new Set(free);
+    return moveStagedJobs(tx, table, batch, free.length === rows.length ? [] : rows.filter((r) => !kept.has(r)).map((r) => r.row));
+  };
+
+  const settle = () => Promise.all([written, ...lanes]);
+
+  return {
+    async write(rows) {
+      while (unwritten.length >= (staging ? READ_AHEAD : 1)) await unwritten.shift();
+      if (failure) throw failure.error;
+      let write: () => Promise<number>;
+      if (staging) {
+        const batch = batches++;
+        const columns = jobColumns(rows);
+        const lane = batch % STAGING_LANES;
+        const staged = lanes[lane]!.then(() => (stopped() ? undefined : stageJobs(db, staging[lane]!, batch, columns)));
+        lanes[lane] = staged.catch(fail);
+        const summary: StagedRow[] = rows.map((r) => ({ row: r.row, requisitionId: r.requisitionId, input: { status: r.input.status, title: r.input.title } }));
+        write = () => move(staging[lane]!, batch, summary, staged);
+      } else {
+        write = () => insert(rows);
+      }
+      written = written
+        .then(async () => {
+          if (!stopped()) imported += await write();
+        })
+        .catch(fail);
+      unwritten.push(written);
+    },
+    async finish() {
+      await settle();
+      if (failure) throw failure.error;
+      if (!refused()) await addTitleWords(tx, titleWords);
+      return imported;
+    },
+    async abandon(reason) {
+      fail(reason);
+      await settle();
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON: an array of jobs. Elements are cut out of the stream by tracking brackets and strings,
@@ -641,30 +822,4 @@ export async function exportJobs({
   if (pending !== undefined) await write(pending);
   await write(']');
   return { exported };
-}
-
-const DEFERRABLE_TABLES = ['jobs', 'job_principles', 'job_questions'];
-
-/**
- * When the jobs table is empty, drops the non-unique secondary indexes of the job tables (inside
- * the import's transaction, so a failed import restores them) and returns their definitions, read
- * from pg_indexes so they always match the migrations. Unique and primary-key indexes stay.
- */
-async function deferIndexesWhenEmpty(tx: Db): Promise<string[]> {
-  const empty = (await tx.execute(sql`select not exists (select 1 from jobs) as empty`)) as unknown as { rows: Array<{ empty: boolean }> };
-  if (!empty.rows[0]?.empty) return [];
-  const indexes = (await tx.execute(sql`
-    select i.indexname, i.indexdef from pg_indexes i
-    join pg_class c on c.relname = i.indexname
-    join pg_index x on x.indexrelid = c.oid
-    where i.schemaname = 'public' and i.tablename in (${sql.join(DEFERRABLE_TABLES.map((t) => sql`${t}`), sql`, `)})
-      and not x.indisunique and not x.indisprimary`)) as unknown as { rows: Array<{ indexname: string; indexdef: string }> };
-  for (const index of indexes.rows) await tx.execute(sql.raw(`drop index "public"."${index.indexname.replace(/"/g, '""')}"`));
-  return indexes.rows.map((i) => i.indexdef);
-}
-
-async function rebuildIndexes(tx: Db, definitions: string[]): Promise<void> {
-  if (definitions.length === 0) return;
-  await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
-  for (const definition of definitions) await tx.execute(sql.raw(definition));
 }
