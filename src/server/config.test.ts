@@ -137,3 +137,27 @@ describe('OIDC settings', () => {
     expect(error.message).toContain('OIDC_ISSUER must be a URL starting with https:// or http://');
   });
 });
+
+describe('WEB_CONCURRENCY', () => {
+  const server = { DATABASE_URL: 'postgres://u:p@db:5432/dayone', SESSION_SECRET: 'x'.repeat(40) };
+
+  it('runs one server process unless told more, and more on a PostgreSQL server', () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '' }).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '1' }).webConcurrency).toBe(1);
+    expect(loadConfig({ ...server, WEB_CONCURRENCY: '4' }).webConcurrency).toBe(4);
+  });
+
+  it.each(['0', '-1', '1.5', 'two', 'auto', '65'])('refuses %j with one line naming the variable', (value) => {
+    const error = errorOf({ ...server, WEB_CONCURRENCY: value });
+    expect(error.variable).toBe('WEB_CONCURRENCY');
+    expect(error.message).toBe(`WEB_CONCURRENCY must be a whole number from 1 to 64 (got "${value}")`);
+  });
+
+  it('refuses more than one process on the embedded database, which one process alone may open', () => {
+    const error = errorOf({ WEB_CONCURRENCY: '2' });
+    expect(error.variable).toBe('WEB_CONCURRENCY');
+    expect(error.message).toBe('WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database (PGlite) can be opened by one process only (got "2")');
+    expect(error.message).not.toContain('\n');
+  });
+});

@@ -41,6 +41,8 @@ export interface Config {
   readonly retentionDays: number;
   /** Recent search results kept per node until the catalogue changes; 0 turns the result cache off. */
   readonly searchCacheEntries: number;
+  /** Server processes `dayone serve` runs (node:cluster); above 1 only on a PostgreSQL server. */
+  readonly webConcurrency: number;
   /** Which proxies in front may name the client's address (X-Forwarded-For), for rate limits and logs. */
   readonly trustProxy: boolean | number | string;
   /** An S3-compatible bucket for resumes; when absent they are kept in DATA_DIR/files. */
@@ -65,6 +67,8 @@ const url = (protocols: string[]) =>
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const wholeProcesses = 'must be a whole number from 1 to 64';
 
 const envSchema = z.object({
   // Port the HTTP server listens on.
@@ -106,6 +110,8 @@ const envSchema = z.object({
   RETENTION_DAYS: optional(z.coerce.number().int().min(30, 'must be a whole number of at least 30')).default(365),
   // Recent search results each node keeps until the catalogue changes; 0 runs every search (benchmarks).
   SEARCH_CACHE_ENTRIES: optional(z.coerce.number().int().min(0).max(100_000, 'must be a whole number from 0 to 100000')).default(1000),
+  // Server processes sharing the port, e.g. one per core; above 1 needs DATABASE_URL (PGlite is one process's).
+  WEB_CONCURRENCY: optional(z.coerce.number(wholeProcesses).int(wholeProcesses).min(1, wholeProcesses).max(64, wholeProcesses)).default(1),
   // One of fatal, error, warn, info, debug, trace, silent.
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
 });
@@ -127,6 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'SESSION_SECRET',
       'SESSION_SECRET is required when DATABASE_URL is set, so that every node signs sessions alike',
+    );
+  }
+  if (e.WEB_CONCURRENCY > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'WEB_CONCURRENCY',
+      `WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database (PGlite) can be opened by one process only (got ${JSON.stringify(env.WEB_CONCURRENCY)})`,
     );
   }
   if (e.S3_BUCKET && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
@@ -151,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contentRefreshMs: 5_000,
     retentionDays: e.RETENTION_DAYS,
     searchCacheEntries: e.SEARCH_CACHE_ENTRIES,
+    webConcurrency: e.WEB_CONCURRENCY,
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     s3: e.S3_BUCKET
       ? {
@@ -172,7 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return 'must be a number';
+      return issue.message.startsWith('must') ? issue.message : 'must be a number';
     case 'too_small':
     case 'too_big':
       return issue.message.startsWith('must') ? issue.message : `is out of range: ${issue.message}`;
