@@ -66,6 +66,17 @@ export function count(set: Bitset): number {
   return n;
 }
 
+/** |a ∧ b| without building it (b may be shorter: missing words are empty). */
+export function intersectionSize(a: Bitset, b: Bitset): number {
+  let n = 0;
+  const words = Math.min(a.length, b.length);
+  for (let i = 0; i < words; i++) {
+    const x = a[i]! & b[i]!;
+    if (x !== 0) n += popcount32(x);
+  }
+  return n;
+}
+
 /**
  * Calls `visit` with every member, in increasing order. The index's hottest loops (counting facets,
  * choosing the newest) write this walk out instead: at 200,000 members a call per member costs more

@@ -106,6 +106,7 @@ export function createSearchIndexSync({ db, onError = () => {} }: { db: Db; onEr
       if (rows.length < CHUNK) break;
       after = rows.at(-1)!.id;
     }
+    fresh.buildOrder();
     index = fresh;
     seenBelow = below;
     // Whatever committed after `below` is read from job_changes by the next sync.

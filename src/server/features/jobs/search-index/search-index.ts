@@ -4,7 +4,7 @@
 // with a tiny constant: counting eight facets over 200,000 matches is a loop over typed arrays,
 // not 200,000 rows read from disk. Pure: no I/O. `search-index.sync.ts` fills it from the
 // database and keeps it current; PostgreSQL stays the source of truth and stems the words.
-import { add, andInto, andNotInto, count, forEach, orInto, remove, resized, wordsFor, type Bitset } from './bitset.ts';
+import { add, andInto, andNotInto, count, forEach, intersectionSize, orInto, remove, resized, wordsFor, type Bitset } from './bitset.ts';
 import { phraseChain, type ChainLink, type TsNode } from './tsquery.ts';
 import type { Facet } from '../../../../shared/contracts/search.ts';
 
@@ -77,12 +77,23 @@ const NONE = 0xffff;
  * words). 125 KB each at a million jobs.
  */
 const TERM_CACHE = 256;
-/** The place code of an empty slot in a packed row; counts have room for it. */
+/** The place code of an empty slot in a packed row; counts have room for it and throw it away. */
 const NO_PLACE = 0xffff;
+/** The first city slot of a row whose places did not fit (more than two, or a code too large): counting reads the lists. */
+const PLACES_APART = 0xfffe;
 /** Words per job in the packed facet rows (see pack). */
-const ROW = 8;
-/** A facet row that did not fit the packed layout: counting reads the columns for that job. */
+const ROW = 4;
+/** A row whose facet codes did not fit the packed layout: counting reads the columns for that job. */
 const UNPACKED = -1;
+/** Jobs whose rows are copied to the block at a time before they are counted (see gather). */
+const BLOCK = 1024;
+/** Words per job in a gathered block: the dense number, then the row. */
+const STRIDE = ROW + 1;
+/**
+ * Below this many jobs the newest-first order is not kept: scanning the matches is as quick.
+ * Above it, choosing a page walks jobs from the newest down and stops once the page is full.
+ */
+const ORDER_FROM = 4096;
 /** Marks a posting whose word occurs once in the job. */
 const ONLY = 0x8000;
 
@@ -226,6 +237,10 @@ export class SearchIndex {
   /** Bitsets lent out during one search and returned when it ends (a search never awaits), so searches make little garbage. */
   private readonly pool: Bitset[] = [];
   private readonly lent: Bitset[] = [];
+  /** Dense numbers newest first, as of when it was built (see newestOrder). */
+  private order: Int32Array | undefined;
+  /** Rows copied out by gather, BLOCK jobs at a time. */
+  private readonly block = new Int32Array(BLOCK * STRIDE);
   private termCacheSize = 0;
   private termCacheRemoved = 0;
 
@@ -315,9 +330,12 @@ export class SearchIndex {
   }
 
   /**
-   * Copies job d's facet values into one 32-byte row, so counting reads one cache line per job
-   * instead of one per column (at a million jobs the columns do not fit in the CPU's caches).
-   * Values that do not fit (codes past the field widths, several cities) leave the row unpacked.
+   * Copies job d's facet values into one 16-byte row, so counting reads one row per job instead
+   * of one cache line per column (at a million jobs the columns do not fit in the CPU's caches):
+   *   0: team (6 bits) | workplace (2) | type (4) | level (4) | category (16), or UNPACKED
+   *   1: posted, whole seconds since 1970 (they fit an int32 until 2038; later times fall back to the exact comparison)
+   *   2: first and second city, 16 bits each (NO_PLACE when empty), or PLACES_APART in the first
+   *   3: first and second country, likewise
    */
   private pack(d: number): void {
     this.rows = grown(this.rows, (d + 1) * ROW);
@@ -325,22 +343,19 @@ export class SearchIndex {
     const list = (facet: MultiFacet) => Array.from(this.multi[facet].values.subarray(this.multi[facet].start[d]!, this.multi[facet].start[d + 1]!));
     const [cities, countries] = [list('city'), list('country')];
     const at = d * ROW;
-    this.rows[at] = team < 4096 && workplace < 16 && type < 16 && level < 4096 ? team | (workplace << 12) | (type << 16) | (level << 20) : UNPACKED;
-    this.rows[at + 1] = category;
-    // Whole seconds since 1970 fit an int32 until 2038; later times fall back to the exact comparison.
-    this.rows[at + 2] = Math.min(Math.floor(this.postedAt[d]! / 1e6), 0x7fffffff);
-    // Up to three cities and three countries inline, as 16-bit codes; more and counting walks the lists.
-    if (cities.length > 3 || countries.length > 3) {
-      this.rows[at + 3] = UNPACKED;
+    const fits = team < 63 && workplace < 4 && type < 16 && level < 16 && category < 0xffff;
+    this.rows[at] = fits ? team | (workplace << 6) | (type << 8) | (level << 12) | (category << 16) : UNPACKED;
+    this.rows[at + 1] = Math.min(Math.floor(this.postedAt[d]! / 1e6), 0x7fffffff);
+    const places = [...cities, ...countries];
+    if (cities.length > 2 || countries.length > 2 || places.some((code) => code >= PLACES_APART)) {
+      this.rows[at + 2] = PLACES_APART;
+      this.rows[at + 3] = 0;
       return;
     }
-    // Empty slots hold NO_PLACE, whose count is thrown away: counting then needs no branch per slot.
-    const [c0 = NO_PLACE, c1 = NO_PLACE, c2 = NO_PLACE] = cities;
-    const [k0 = NO_PLACE, k1 = NO_PLACE, k2 = NO_PLACE] = countries;
-    this.rows[at + 3] = cities.length | (countries.length << 4);
-    this.rows[at + 4] = c0 | (c1 << 16);
-    this.rows[at + 5] = c2 | (k0 << 16);
-    this.rows[at + 6] = k1 | (k2 << 16);
+    const [c0 = NO_PLACE, c1 = NO_PLACE] = cities;
+    const [k0 = NO_PLACE, k1 = NO_PLACE] = countries;
+    this.rows[at + 2] = c0 | (c1 << 16);
+    this.rows[at + 3] = k0 | (k1 << 16);
   }
 
   private growSets(words: number): void {
@@ -753,15 +768,77 @@ export class SearchIndex {
     return top.slice(options.offset).map((d) => this.ids[d]!);
   }
 
-  /** The `k` newest jobs of a set (posted time, then id, both descending), in order. */
+  /**
+   * The `k` newest jobs of a set (posted time, then id, both descending), in order. When the set
+   * holds many jobs, walking the newest-first order and keeping the members met stops after
+   * about k × jobs / members steps; otherwise, and for jobs added since the order was built,
+   * the members are scanned.
+   */
   private newest(set: Bitset, k: number): number[] {
+    const order = this.newestOrder();
+    if (!order) return this.newestScan(set, k, 0);
+    const members = count(set);
+    if (members === 0) return [];
+    // A step of the walk costs about a quarter of a member's scan; give up on the walk past that.
+    const steps = Math.min(order.length, 4 * members);
+    if ((k * order.length) / members < steps / 2) {
+      const found = this.newestWalk(set, k, order, steps);
+      if (found) {
+        const tail = this.newestScan(set, k, order.length);
+        return tail.length === 0 ? found : this.newestOf(found.concat(tail), k);
+      }
+    }
+    return this.newestScan(set, k, 0);
+  }
+
+  /** The first `k` members of the set in `order`, or undefined when `steps` steps do not find them all. */
+  private newestWalk(set: Bitset, k: number, order: Int32Array, steps: number): number[] | undefined {
+    const out: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const d = order[i]!;
+      if ((set[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+      out.push(d);
+      if (out.length === k) return out;
+    }
+    return steps === order.length ? out : undefined;
+  }
+
+  /** The `k` newest of these jobs, in order. */
+  private newestOf(jobs: number[], k: number): number[] {
+    const postedAt = this.postedAt;
+    const ids = this.ids;
+    return jobs.sort((a, b) => postedAt[b]! - postedAt[a]! || ids[b]! - ids[a]!).slice(0, k);
+  }
+
+  /**
+   * Every job held when the order was last built, newest first (posted time, then id); built
+   * once the index is large, and again when a quarter of it was added since.
+   */
+  private newestOrder(): Int32Array | undefined {
+    if (this.size < ORDER_FROM) return undefined;
+    if (!this.order || this.size - this.order.length > this.size / 4) this.buildOrder();
+    return this.order;
+  }
+
+  /** Builds the newest-first order now (a loaded index does so before it serves searches). */
+  buildOrder(): void {
+    const postedAt = this.postedAt;
+    const ids = this.ids;
+    const order = new Int32Array(this.size);
+    for (let d = 0; d < order.length; d++) order[d] = d;
+    order.sort((a, b) => postedAt[b]! - postedAt[a]! || ids[b]! - ids[a]!);
+    this.order = order;
+  }
+
+  /** The `k` newest members of the set from dense number `from` on, by scanning them. */
+  private newestScan(set: Bitset, k: number, from: number): number[] {
     const posted = new Float64Array(k);
     const chosen = new Int32Array(k);
     const postedAt = this.postedAt;
     const ids = this.ids;
     let n = 0;
-    for (let w = 0; w < set.length; w++) {
-      let x = set[w]!;
+    for (let w = from >>> 5; w < set.length; w++) {
+      let x = w === from >>> 5 ? set[w]! & (-1 << (from & 31)) : set[w]!;
       while (x !== 0) {
         const low = x & -x;
         x ^= low;
@@ -836,7 +913,39 @@ export class SearchIndex {
     };
   }
 
-  /** Adds every facet value of every job in `set` to the counts: one tight pass over the packed rows. */
+  /**
+   * Copies the rows of the jobs of `set` into the block, BLOCK jobs at a time (each as its dense
+   * number and its row), and hands each full block to `visit`. Reading rows apart from counting
+   * them keeps many memory reads under way at once: with the counting in the same loop, each
+   * job's row is waited for in turn, and at a million jobs most of them come from main memory.
+   */
+  private gather(set: Bitset, visit: (block: Int32Array, end: number) => void): void {
+    const block = this.block;
+    const rows = this.rows;
+    let k = 0;
+    for (let w = 0; w < set.length; w++) {
+      let x = set[w]!;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const d = (w << 5) + 31 - Math.clz32(low);
+        const at = d << 2;
+        block[k] = d;
+        block[k + 1] = rows[at]!;
+        block[k + 2] = rows[at + 1]!;
+        block[k + 3] = rows[at + 2]!;
+        block[k + 4] = rows[at + 3]!;
+        k += STRIDE;
+        if (k === block.length) {
+          visit(block, k);
+          k = 0;
+        }
+      }
+    }
+    if (k > 0) visit(block, k);
+  }
+
+  /** Adds every facet value of every job in `set` to the counts: one pass over the packed rows. */
   private countAll(set: Bitset, into: FacetCounts, now: number): void {
     const [team, category, workplace, type, level] = SINGLE.map((f) => into.single[f]) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     const city = into.multi.city;
@@ -845,71 +954,70 @@ export class SearchIndex {
     const thresholds = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
     // Whole seconds decide the posted buckets; only a job in the very second of a threshold reads its exact time.
     const [day, week, month] = thresholds.map((t) => Math.floor(t / 1e6)) as [number, number, number];
-    const rows = this.rows;
     const postedAt = this.postedAt;
     const { start: cityStart, values: cityValues } = this.multi.city;
     const { start: countryStart, values: countryValues } = this.multi.country;
-    for (let w = 0; w < set.length; w++) {
-      let x = set[w]!;
-      while (x !== 0) {
-        const low = x & -x;
-        x ^= low;
-        const d = (w << 5) + 31 - Math.clz32(low);
-        const at = d << 3;
-        const codes = rows[at]!;
-        if (codes === UNPACKED) {
-          this.countUnpacked(d, into, thresholds);
-          continue;
-        }
-        team[codes & 0xfff]!++;
-        workplace[(codes >>> 12) & 0xf]!++;
-        type[(codes >>> 16) & 0xf]!++;
-        level[codes >>> 20]!++;
-        category[rows[at + 1]!]!++;
-        if (rows[at + 3] !== UNPACKED) {
-          const a = rows[at + 4]!;
-          const b = rows[at + 5]!;
-          const c = rows[at + 6]!;
-          city[a & 0xffff]!++;
-          city[a >>> 16]!++;
-          city[b & 0xffff]!++;
-          country[b >>> 16]!++;
-          country[c & 0xffff]!++;
-          country[c >>> 16]!++;
+    this.gather(set, (block, end) => {
+      for (let k = 0; k < end; k += STRIDE) {
+        const codes = block[k + 1]!;
+        if (codes !== UNPACKED) {
+          team[codes & 0x3f]!++;
+          workplace[(codes >>> 6) & 0x3]!++;
+          type[(codes >>> 8) & 0xf]!++;
+          level[(codes >>> 12) & 0xf]!++;
+          category[codes >>> 16]!++;
         } else {
-          for (let i = cityStart[d]!, end = cityStart[d + 1]!; i < end; i++) city[cityValues[i]!]!++;
-          for (let i = countryStart[d]!, end = countryStart[d + 1]!; i < end; i++) country[countryValues[i]!]!++;
+          this.countCodes(block[k]!, into);
         }
-        const second = rows[at + 2]!;
+        const cities = block[k + 3]!;
+        if ((cities & 0xffff) !== PLACES_APART) {
+          const countries = block[k + 4]!;
+          city[cities & 0xffff]!++;
+          city[cities >>> 16]!++;
+          country[countries & 0xffff]!++;
+          country[countries >>> 16]!++;
+        } else {
+          const d = block[k]!;
+          for (let i = cityStart[d]!, last = cityStart[d + 1]!; i < last; i++) city[cityValues[i]!]!++;
+          for (let i = countryStart[d]!, last = countryStart[d + 1]!; i < last; i++) country[countryValues[i]!]!++;
+        }
+        const second = block[k + 2]!;
         if (second !== day && second !== week && second !== month) {
           posted[0]! += +(second > day);
           posted[1]! += +(second > week);
           posted[2]! += +(second > month);
         } else {
-          const exact = postedAt[d]!;
+          const exact = postedAt[block[k]!]!;
           posted[0]! += +(exact >= thresholds[0]);
           posted[1]! += +(exact >= thresholds[1]);
           posted[2]! += +(exact >= thresholds[2]);
         }
       }
-    }
+    });
   }
 
-  /** countAll for one job whose row is not packed: from the columns. */
-  private countUnpacked(d: number, into: FacetCounts, [day, week, month]: [number, number, number]): void {
+  /** countAll's single-valued facets for one job whose codes did not fit its row: from the columns. */
+  private countCodes(d: number, into: FacetCounts): void {
     for (const facet of SINGLE) into.single[facet][this.single[facet].codes[d]!]!++;
-    for (const facet of MULTI) {
-      const { start, values } = this.multi[facet];
-      for (let i = start[d]!; i < start[d + 1]!; i++) into.multi[facet][values[i]!]!++;
-    }
-    const at = this.postedAt[d]!;
-    if (at >= month) into.posted[2]!++;
-    if (at >= week) into.posted[1]!++;
-    if (at >= day) into.posted[0]!++;
   }
 
-  /** Adds the values of one facet of every job in `set` to its counts. */
+  /**
+   * Adds the values of one facet of every job in `set` to its counts. A facet with few values
+   * against many jobs counts each value as the size of the set's intersection with that
+   * value's jobs, reading the bitsets in order; otherwise the jobs' rows are read.
+   */
   private countOne(set: Bitset, facet: Facet, into: FacetCounts, now: number): void {
+    if (facet !== 'posted') {
+      const column = facet === 'city' || facet === 'country' ? this.multi[facet] : this.single[facet];
+      const counts = facet === 'city' || facet === 'country' ? into.multi[facet] : into.single[facet];
+      // Intersecting costs a pass over the set's words per value; reading rows, about four such words per job.
+      if (column.sets.length * set.length < 4 * count(set)) {
+        column.sets.forEach((values, code) => {
+          counts[code] = intersectionSize(set, values);
+        });
+        return;
+      }
+    }
     if (facet === 'posted') {
       const [day, week, month] = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
       forEach(set, (d) => {
@@ -923,23 +1031,41 @@ export class SearchIndex {
     if (facet === 'city' || facet === 'country') {
       const { start, values } = this.multi[facet];
       const counts = into.multi[facet];
-      forEach(set, (d) => {
-        for (let i = start[d]!, end = start[d + 1]!; i < end; i++) counts[values[i]!]!++;
+      const word = facet === 'city' ? 3 : 4;
+      this.gather(set, (block, end) => {
+        for (let k = 0; k < end; k += STRIDE) {
+          if ((block[k + 3]! & 0xffff) === PLACES_APART) {
+            const d = block[k]!;
+            for (let i = start[d]!, last = start[d + 1]!; i < last; i++) counts[values[i]!]!++;
+            continue;
+          }
+          const two = block[k + word]!;
+          counts[two & 0xffff]!++;
+          counts[two >>> 16]!++;
+        }
       });
       return;
     }
     const codes = this.single[facet].codes;
     const counts = into.single[facet];
-    for (let w = 0; w < set.length; w++) {
-      let x = set[w]!;
-      while (x !== 0) {
-        const low = x & -x;
-        x ^= low;
-        counts[codes[(w << 5) + 31 - Math.clz32(low)]!]!++;
+    const [shift, mask] = FIELDS[facet];
+    this.gather(set, (block, end) => {
+      for (let k = 0; k < end; k += STRIDE) {
+        const packed = block[k + 1]!;
+        counts[packed === UNPACKED ? codes[block[k]!]! : (packed >>> shift) & mask]!++;
       }
-    }
+    });
   }
 }
+
+/** Where each single-valued facet sits in word 0 of a packed row: shift, mask. */
+const FIELDS: Record<SingleFacet, [number, number]> = {
+  team: [0, 0x3f],
+  workplace: [6, 0x3],
+  type: [8, 0xf],
+  level: [12, 0xf],
+  category: [16, 0xffff],
+};
 
 type FacetCounts = { single: Record<SingleFacet, Int32Array>; multi: Record<MultiFacet, Int32Array>; posted: Int32Array };
 
