@@ -258,9 +258,18 @@ export function plainText(markdown: string): string {
     .trim();
 }
 
-/** About 200 characters of the description, starting near the first matched word when there is one. */
-export function excerpt(markdown: string, parsed: ParsedQuery, length = 200): string {
-  const text = plainText(markdown);
+/** Plain texts of the descriptions of the jobs search pages show: the same job objects come back from the catalogue data. */
+const plainTexts = new WeakMap<PublicJob, string>();
+
+/** The plain text of a job's description, worked out once per job object. */
+function descriptionText(job: PublicJob): string {
+  let text = plainTexts.get(job);
+  if (text === undefined) plainTexts.set(job, (text = plainText(job.descriptionMd)));
+  return text;
+}
+
+/** About 200 characters of a description's plain text, starting near the first matched word when there is one. */
+export function excerpt(text: string, parsed: ParsedQuery, length = 200): string {
   let start = 0;
   const offset = firstMatchIndex(text, parsed);
   if (offset > length / 2) start = text.lastIndexOf(' ', offset - 40) + 1;
@@ -282,7 +291,7 @@ export function summarize(job: PublicJob, parsed: ParsedQuery, publicUrl: string
     location: locationLabel(job),
     postedAt: job.postedAt.toISOString(),
     pay: job.pay,
-    excerpt: excerpt(job.descriptionMd, parsed),
+    excerpt: excerpt(descriptionText(job), parsed),
     url: `${publicUrl}${jobPath(job)}`,
   };
 }

@@ -98,13 +98,22 @@ export function createSearchIndexSync({ db, onError = () => {} }: { db: Db; onEr
     const below = await snapshotXmin();
     const versionAtStart = ((await db.execute(sql`select version from catalog_state where id = 1`)) as unknown as Rows<{ version: number }>).rows[0]?.version ?? 0;
     const fresh = new SearchIndex();
-    let after = 0;
-    for (;;) {
+    // Jobs are held grouped by team, the first way people narrow a search (each team page links
+    // to its jobs): a team's jobs then sit side by side in memory, and counting the facets of a
+    // search within a team reads one stretch of it instead of jobs scattered across all of it.
+    const { rows: order } = (await db.execute(
+      sql`select j.id from jobs j where j.status = 'open' and j.posted_at is not null order by j.team_id, j.id`,
+    )) as unknown as Rows<{ id: number }>;
+    for (let i = 0; i < order.length; i += CHUNK) {
       if (stopped) return;
-      const { rows } = (await db.execute(sql`${jobColumns} and j.id > ${after} order by j.id limit ${CHUNK}`)) as unknown as Rows<JobRecord>;
-      for (const row of rows) fresh.upsert(toIndexJob(row));
-      if (rows.length < CHUNK) break;
-      after = rows.at(-1)!.id;
+      const chunk = order.slice(i, i + CHUNK).map((r) => r.id);
+      const { rows } = (await db.execute(sql`${jobColumns} and j.id = any(${`{${chunk.join(',')}}`}::int[])`)) as unknown as Rows<JobRecord>;
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      // A job closed or removed since the order was read is left out; job_changes brings it up to date.
+      for (const id of chunk) {
+        const row = byId.get(id);
+        if (row) fresh.upsert(toIndexJob(row));
+      }
     }
     fresh.buildOrder();
     index = fresh;
