@@ -9,10 +9,10 @@ beforeAll(async () => {
 afterAll(() => t.app.close());
 
 describe(`health probes on ${testEngine}`, () => {
-  it('says the process is alive', async () => {
+  it('says the process is alive, and which process it is', async () => {
     const res = await t.app.inject('/healthz');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.json()).toEqual({ status: 'ok', pid: process.pid });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 

@@ -4,7 +4,8 @@ import type { SearchIndexSync } from '../jobs/search-index/search-index.sync.ts'
 
 /** Liveness and readiness probes for load balancers and orchestrators. */
 export function healthRoutes(app: FastifyInstance, { database, searchIndex }: { database: Database; searchIndex?: SearchIndexSync }): void {
-  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  // The process id tells which of several server processes (WEB_CONCURRENCY) answered.
+  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok', pid: process.pid }));
 
   app.get('/readyz', async (request, reply) => {
     void reply.header('cache-control', 'no-store');
