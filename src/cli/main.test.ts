@@ -72,6 +72,15 @@ describe('dayone CLI', () => {
     expect(out).toEqual(['dayone: PORT must be a number (got "nope")']);
   });
 
+  it('refuses to serve from several processes on the embedded database, before opening it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'dayone-concurrency-'));
+    const out: string[] = [];
+    const code = await runCli(['serve'], { env: { ...env, DATABASE_URL: '', DATA_DIR: dataDir, WEB_CONCURRENCY: '2' }, stdout: (l) => out.push(l), stderr: (l) => out.push(l) });
+    expect(code).toBe(1);
+    expect(out).toEqual(['dayone: WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database (PGlite) can be opened by one process only (got "2")']);
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
+  });
+
   it('migrates and says so', async () => {
     const { code, stdout } = await cli('migrate');
     expect(code).toBe(0);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -6,6 +7,8 @@ import { DatabaseInUseError, openDatabase } from '../server/db/client.ts';
 import { ContentPackError, createContentService } from '../server/features/content/content.service.ts';
 import { exportJobs, importJobs, seedDemoJobs, JobFileError, JobImportRefusedError, type TransferFormat } from '../server/features/jobs/jobs.transfer.ts';
 import { startServer, stopOnSignals } from '../server/main.ts';
+import { runWorker, startCluster } from '../server/cluster.ts';
+import type { ContentSnapshot } from '../shared/contracts/content.ts';
 import { createMailService } from '../server/features/mail/mail.service.ts';
 import { apikeyCommand } from './apikey.ts';
 import { retentionCommand, RETENTION_USAGE } from './retention.ts';
@@ -147,20 +150,39 @@ function expectArgs(args: string[], max: number, command: string): void {
 }
 
 async function serve(config: Config, io: CliIo): Promise<'running'> {
+  if (config.webConcurrency > 1) {
+    if (cluster.isWorker) {
+      // The channel to the primary keeps a worker alive, so one that cannot start exits itself;
+      // the primary sees it and stops the start.
+      await runWorker(config).catch((error: unknown) => {
+        io.stderr(`dayone: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      });
+      return 'running';
+    }
+    const primary = await startCluster(config);
+    stopOnSignals(primary);
+    banner(config, primary.content, io, `${config.webConcurrency} server processes (WEB_CONCURRENCY)`);
+    return 'running';
+  }
   const server = await startServer(config);
-  stopOnSignals(server);
-  const content = server.app.content.current();
+  stopOnSignals({ log: server.app.log, stop: server.stop });
+  banner(config, server.app.content.current(), io);
+  return 'running';
+}
+
+function banner(config: Config, content: ContentSnapshot | undefined, io: CliIo, processes?: string): void {
   io.stdout(
     [
       '',
       `  Day One is running at ${config.publicUrl}`,
       `  Database: ${config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`}`,
+      ...(processes ? [`  Processes: ${processes}`] : []),
       `  Content: ${content ? `${content.teams.length} teams, ${content.principles.length} principles` : 'none loaded'}`,
       '  Stop with Ctrl+C.',
       '',
     ].join('\n'),
   );
-  return 'running';
 }
 
 async function migrate(config: Config, io: CliIo): Promise<number> {

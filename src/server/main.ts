@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { withSessionSecret, type Config } from './config.ts';
-import { openDatabase } from './db/client.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { createContentService } from './features/content/content.service.ts';
 import { startQueue, type Queue } from './queue.ts';
 import { sweepOrphanFiles } from './files/sweep.ts';
 import { join } from 'node:path';
@@ -22,41 +23,81 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** What the once-per-start work did, for the caller to log and print. */
+export interface Prepared {
+  /** Stored files that no record referred to, now removed. */
+  orphans: number;
+  /** Whether the content pack was loaded, the database having none. */
+  contentLoaded: boolean;
+  /** Demo jobs added to an empty catalogue. */
+  demoJobs: number;
+  /** Demo staff accounts added (with jobs and applications) to a workspace without staff. */
+  demoAccounts: number;
+  /** The demo logins the first start kept in DATA_DIR, printed at every start. */
+  logins: string | undefined;
+}
+
 /**
- * Reads config → opens and migrates the database → builds the app → on the first start loads
- * the content pack and adds demo jobs → listens.
+ * The work a start does once for the database, before anything serves: migrate, sweep orphan
+ * files, and on the first start load the content pack and add demo data. With several server
+ * processes (WEB_CONCURRENCY) the primary runs it before it starts the workers.
  */
-export async function startServer(baseConfig: Config): Promise<Server> {
+export async function prepareDatabase(config: Config, database: Database): Promise<Prepared> {
+  await database.migrate();
+  // PGlite is this process's alone, so nothing else can be mid-upload: sweep every orphan. On a
+  // server, other nodes sharing the folder may be, so only their old orphans go; this node's go at
+  // once, which is safe only before any of its processes serves. So it runs here, never in a
+  // worker: the workers share the folder's node id and may be mid-upload when one restarts.
+  const orphans = config.s3 ? 0 : await sweepOrphanFiles({ db: database.db, dir: join(config.dataDir, 'files'), olderThanMs: database.engine === 'pglite' ? 0 : 15 * 60_000 });
+  const prepared: Prepared = { orphans, contentLoaded: false, demoJobs: 0, demoAccounts: 0, logins: undefined };
+  if (await createContentService({ db: database.db }).loadPackIfEmpty({ dir: config.contentDir })) {
+    prepared.contentLoaded = true;
+    // A living site from the first `npm start`: demo jobs, only while there are no jobs at all.
+    if ((await countRequisitions(database.db)) === 0) {
+      prepared.demoJobs = (await seedDemoJobs({ db: database.db, ...FIRST_START_JOBS, now: new Date() })).imported;
+    }
+    // A living workspace too: one demo account per role, jobs in every status, applications in every stage.
+    const accounts = await seedDemoWorkspace({ db: database.db, now: new Date() });
+    if (accounts.length > 0) {
+      await writeFile(demoLoginsFile(config), demoLoginsText(accounts, config.publicUrl), { mode: 0o600 });
+      await chmod(demoLoginsFile(config), 0o600);
+      prepared.demoAccounts = accounts.length;
+    }
+  }
+  prepared.logins = await readFile(demoLoginsFile(config), 'utf8').catch(() => undefined);
+  return prepared;
+}
+
+/** Logs what `prepareDatabase` did, one line per change. */
+export function logPrepared(log: FastifyBaseLogger, config: Config, prepared: Prepared): void {
+  if (prepared.orphans > 0) log.info({ files: prepared.orphans }, 'removed stored files that no record refers to');
+  if (prepared.contentLoaded) log.info({ contentDir: config.contentDir }, 'loaded the content pack into an empty database');
+  if (prepared.demoJobs > 0) log.info({ jobs: prepared.demoJobs, seed: FIRST_START_JOBS.seed }, 'added demo jobs to an empty database (remove them before going live)');
+  if (prepared.demoAccounts > 0) log.info({ accounts: prepared.demoAccounts }, 'added demo staff accounts, jobs and applications (disable the accounts before going live)');
+}
+
+/** Prints the demo logins at every start, so a newcomer finds the way in; the file lives in DATA_DIR (0600). */
+export function printLogins(config: Config, prepared: Prepared): void {
+  if (prepared.logins && config.logLevel !== 'silent') process.stdout.write(prepared.logins);
+}
+
+/**
+ * Reads config → opens the database → prepares it (migrations, first content and demo data) →
+ * builds the app → listens. A worker of several server processes passes `prepare: false`: the
+ * primary has done that work once for all of them.
+ */
+export async function startServer(baseConfig: Config, options: { prepare?: boolean } = {}): Promise<Server> {
   const config = await withSessionSecret(baseConfig);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   let app: FastifyInstance | undefined;
   let queue: Queue | undefined;
   try {
-    await database.migrate();
-    // PGlite is this process's alone, so nothing else can be mid-upload: sweep every orphan.
-    const orphans = config.s3 ? 0 : await sweepOrphanFiles({ db: database.db, dir: join(config.dataDir, 'files'), olderThanMs: database.engine === 'pglite' ? 0 : 15 * 60_000 });
+    const prepared = options.prepare === false ? undefined : await prepareDatabase(config, database);
     queue = await startQueue(database);
     app = await buildApp({ config, database, queue });
-    if (orphans > 0) app.log.info({ files: orphans }, 'removed stored files that no record refers to');
-    if (await app.content.loadPackIfEmpty({ dir: config.contentDir })) {
-      app.log.info({ contentDir: config.contentDir }, 'loaded the content pack into an empty database');
-      // A living site from the first `npm start`: demo jobs, only while there are no jobs at all.
-      if ((await countRequisitions(database.db)) === 0) {
-        const { imported } = await seedDemoJobs({ db: database.db, ...FIRST_START_JOBS, now: new Date() });
-        app.log.info({ jobs: imported, seed: FIRST_START_JOBS.seed }, 'added demo jobs to an empty database (remove them before going live)');
-      }
-      // A living workspace too: one demo account per role, jobs in every status, applications in every stage.
-      const accounts = await seedDemoWorkspace({ db: database.db, now: new Date() });
-      if (accounts.length > 0) {
-        await writeFile(demoLoginsFile(config), demoLoginsText(accounts, config.publicUrl), { mode: 0o600 });
-        await chmod(demoLoginsFile(config), 0o600);
-        app.log.info({ accounts: accounts.length }, 'added demo staff accounts, jobs and applications (disable the accounts before going live)');
-      }
-    }
-    const logins = await readFile(demoLoginsFile(config), 'utf8').catch(() => undefined);
+    if (prepared) logPrepared(app.log, config, prepared);
     const address = await app.listen({ port: config.port, host: config.host });
-    // Printed at every start, so a newcomer finds the way in; the file lives in DATA_DIR (0600).
-    if (logins && config.logLevel !== 'silent') process.stdout.write(logins);
+    if (prepared) printLogins(config, prepared);
     const running = app;
     const runningQueue = queue;
     let stopping: Promise<void> | undefined;
@@ -96,20 +137,32 @@ function demoLoginsText(accounts: DemoAccount[], publicUrl: string): string {
   ].join('\n');
 }
 
-/** Stops the server on SIGTERM or SIGINT, then exits; a second signal exits at once. */
-export function stopOnSignals(server: Server): void {
+/** What `stopOnSignals` stops: one server, or the primary of several. */
+export interface Stoppable {
+  log: FastifyBaseLogger;
+  /** Stops gracefully: requests in flight finish. */
+  stop(): Promise<void>;
+  /** Ends at once whatever `stop` is still waiting for (the primary's workers), before exiting on a second signal. */
+  kill?(): void;
+}
+
+/** Stops on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+export function stopOnSignals(target: Stoppable): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) process.exit(1);
+    if (signalled) {
+      target.kill?.();
+      process.exit(1);
+    }
     signalled = true;
-    server.app.log.info({ signal }, 'shutting down: finishing requests in flight');
-    server.stop().then(
+    target.log.info({ signal }, 'shutting down: finishing requests in flight');
+    target.stop().then(
       () => {
-        server.app.log.info('stopped');
+        target.log.info('stopped');
         process.exit(0);
       },
       (error: unknown) => {
-        server.app.log.error({ err: error }, 'shutdown failed');
+        target.log.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

@@ -7,12 +7,25 @@ export type Queue = PgBoss;
 
 /** Starts pg-boss on the database: creates or migrates its schema, then polls for work. */
 export async function startQueue(database: Database, log?: FastifyBaseLogger): Promise<Queue> {
-  const connection = database.queueConnection;
-  const boss =
-    connection.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(connection.client), backend: 'pglite', schema: 'pgboss' })
-      : new PgBoss({ connectionString: connection.url, schema: 'pgboss', max: 4 });
+  const boss = newQueue(database, {});
   boss.on('error', (error: unknown) => log?.error({ err: error }, 'job queue error'));
   await boss.start();
   return boss;
+}
+
+/**
+ * Creates or migrates pg-boss's schema, then stops: for the primary of several server processes,
+ * which prepares the database once and leaves the work (and the schedules) to its workers.
+ */
+export async function migrateQueue(database: Database): Promise<void> {
+  const boss = newQueue(database, { supervise: false, schedule: false });
+  await boss.start();
+  await boss.stop();
+}
+
+function newQueue(database: Database, options: { supervise?: boolean; schedule?: boolean }): PgBoss {
+  const connection = database.queueConnection;
+  return connection.kind === 'pglite'
+    ? new PgBoss({ db: fromPglite(connection.client), backend: 'pglite', schema: 'pgboss', ...options })
+    : new PgBoss({ connectionString: connection.url, schema: 'pgboss', max: 4, ...options });
 }
