@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
@@ -32,6 +32,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 16;
 const SERVER = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGET_P95 = ENGINE === 'pglite' ? 100 : 50;
+/**
+ * Server processes: on a PostgreSQL server, one per core (WEB_CONCURRENCY), as a deployment on
+ * this machine would run; PGlite belongs to one process.
+ */
+const PROCESSES = ENGINE === 'postgres' ? Number(process.env.BENCH_PROCESSES ?? availableParallelism()) : 1;
 
 const TEAMS = ['amazon-web-services', 'e-commerce', 'legal', 'finance-administration', 'seller-service', 'amazon-devices-services'];
 const WORDS = ['data engineer', 'product manager', 'financial analyst', 'software development engineer', 'solutions architect', 'operations manager', 'counsel', 'designer'];
@@ -178,21 +183,25 @@ await database.close();
 
 const port = await freePort();
 const server = spawn(process.execPath, ['bin/dayone.js', 'serve'], {
-  env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEARCH_CACHE_ENTRIES: '0' },
+  env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEARCH_CACHE_ENTRIES: '0', WEB_CONCURRENCY: String(PROCESSES) },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const url = `http://127.0.0.1:${port}`;
 try {
-  // Wait until the server's own index has loaded (until then it searches in SQL).
+  // Wait until every server process has loaded its index (until then it searches in SQL). Each
+  // probe comes on a new connection, which the processes take in turn: 4 × PROCESSES "ready"
+  // answers in a row mean every process has answered ready.
   started = performance.now();
-  for (let i = 0; i < 2400; i++) {
-    const ready = await fetch(`${url}/readyz`).then(
+  let readyInARow = 0;
+  for (let i = 0; i < 4800 && readyInARow < 4 * PROCESSES; i++) {
+    const ready = await fetch(`${url}/readyz`, { headers: { connection: 'close' } }).then(
       async (r) => r.ok && ((await r.json()) as { searchIndex?: string }).searchIndex === 'ready',
       () => false,
     );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 250));
+    readyInARow = ready ? readyInARow + 1 : 0;
+    if (!ready) await new Promise((r) => setTimeout(r, 250));
   }
+  if (readyInARow < 4 * PROCESSES) throw new Error('the server processes did not load their indexes in 20 minutes');
   console.log(`server ready with its index in ${round((performance.now() - started) / 1000)} s`);
   for (const [name, queries] of Object.entries(CLASSES)) {
     const measured = await http(url, queries);
@@ -222,10 +231,11 @@ await writeFile(
       engine: ENGINE,
       jobs: total,
       connections: CONNECTIONS,
+      serverProcesses: PROCESSES,
       durationSeconds: SECONDS,
       indexLoad: load,
       notes:
-        'http = GET /api/v1/jobs on the real server with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index and reads its page of jobs from the database; requests cycle through the listed queries. floor = the same search service in-process at the same concurrency, no HTTP. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
+        'http = GET /api/v1/jobs on the real server (`dayone serve` with WEB_CONCURRENCY=serverProcesses, each process holding its own index) with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index and reads the catalogue version from the database; requests cycle through the listed queries. floor = the same search service in-process at the same concurrency, no HTTP. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
       machine: machineFacts(),
       classes: results,
     },

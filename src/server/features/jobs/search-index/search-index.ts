@@ -239,6 +239,11 @@ export class SearchIndex {
   private readonly lent: Bitset[] = [];
   /** Dense numbers newest first, as of when it was built (see newestOrder). */
   private order: Int32Array | undefined;
+  /**
+   * Counts of cities and countries, kept from search to search (a search never awaits) as they
+   * have room for the empty slot's code, NO_PLACE, whose count is thrown away.
+   */
+  private readonly placeCounts: Record<MultiFacet, Int32Array> = { city: new Int32Array(NO_PLACE + 1), country: new Int32Array(NO_PLACE + 1) };
   /** Rows copied out by gather, BLOCK jobs at a time. */
   private readonly block = new Int32Array(BLOCK * STRIDE);
   private termCacheSize = 0;
@@ -882,10 +887,11 @@ export class SearchIndex {
     options: { now: number; facetLimit: number },
   ): IndexResult['facets'] {
     const single = Object.fromEntries(SINGLE.map((f) => [f, new Int32Array(this.single[f].dict.values.length)])) as Record<SingleFacet, Int32Array>;
-    const multi = Object.fromEntries(MULTI.map((f) => [f, new Int32Array(Math.max(this.multi[f].dict.values.length, NO_PLACE + 1))])) as Record<
-      MultiFacet,
-      Int32Array
-    >;
+    const multi = this.placeCounts;
+    for (const facet of MULTI) {
+      if (multi[facet].length <= this.multi[facet].dict.values.length) multi[facet] = new Int32Array(this.multi[facet].dict.values.length + 1);
+      multi[facet].fill(0);
+    }
     const posted = new Int32Array(3);
     const into = { single, multi, posted };
     this.countAll(matches, into, options.now);
