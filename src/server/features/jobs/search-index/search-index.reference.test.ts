@@ -41,8 +41,8 @@ function generator(seed: number) {
       level: 1 + Math.floor(random() * 8),
       employmentType: pick(TYPES),
       workplaceType: pick(WORKPLACES),
-      cities: several(CITIES, random() < 0.2 ? 4 : 2),
-      countries: several(COUNTRIES, random() < 0.2 ? 4 : 2),
+      cities: several(CITIES, random() < 0.2 ? 6 : 2),
+      countries: several(COUNTRIES, random() < 0.2 ? 6 : 2),
       points: [],
       postedAt,
       closesAt: random() < 0.05 ? NOW - DAY_US : null,
@@ -161,5 +161,23 @@ describe('the in-memory search index against a plain reference', () => {
     const expected = reference(jobs, [], filters, false, 20, 0, 100);
     expect({ total: found.total, ids: found.ids, facets: found.facets }).toEqual(expected);
     expect(found.facets.team).toHaveLength(70);
+  });
+
+  it('counts places past the codes a row holds, with the most common places preferred', () => {
+    const { job, pick, several } = generator(5);
+    const many = Array.from({ length: 400 }, (_, i) => `Town ${i}`);
+    const jobs: Job[] = [];
+    for (let i = 0; i < 6000; i++) jobs.push({ ...job(), cities: i % 3 ? [pick(many.slice(0, 20))] : several(many, 3) });
+    const index = new SearchIndex();
+    index.preferPlaces({ city: many.slice(0, 20), country: [] });
+    for (const j of jobs) index.upsert(j);
+    for (const filters of [
+      { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [] },
+      { team: [], category: [], city: ['Town 3', 'Town 350'], country: [], workplace: ['hybrid'], type: [], level: [] },
+      { team: [], category: [], city: [], country: ['CA', 'CB'], workplace: [], type: [], level: [] },
+    ] satisfies IndexFilters[]) {
+      const found = index.search(undefined, filters, { now: NOW, ranked: false, limit: 20, offset: 0, facets: true, facetLimit: 500 });
+      expect({ total: found.total, ids: found.ids, facets: found.facets }).toEqual(reference(jobs, [], filters, false, 20, 0, 500));
+    }
   });
 });

@@ -9,6 +9,8 @@ import { SearchIndex, type IndexJob } from './search-index.ts';
 
 /** How many jobs one load reads at a time (each load blocks PGlite's event loop for its duration). */
 const CHUNK = 5000;
+/** How many of the most common cities and countries get the codes that fit the index's packed rows. */
+const PREFERRED_PLACES = 250;
 /** Beyond this many changed jobs, a fresh load is cheaper than reloading each. */
 const RELOAD_LIMIT = 20_000;
 /** Removed jobs leave holes; past this share a fresh load compacts the index. */
@@ -98,6 +100,15 @@ export function createSearchIndexSync({ db, onError = () => {} }: { db: Db; onEr
     const below = await snapshotXmin();
     const versionAtStart = ((await db.execute(sql`select version from catalog_state where id = 1`)) as unknown as Rows<{ version: number }>).rows[0]?.version ?? 0;
     const fresh = new SearchIndex();
+    // The most common places first: their codes fit the index's packed rows.
+    const common = async (column: 'cities' | 'countries') =>
+      (
+        (await db.execute(
+          sql`select p.value from jobs j, unnest(j.${sql.raw(column)}) as p(value)
+              where j.status = 'open' and j.posted_at is not null group by p.value order by count(*) desc, p.value limit ${PREFERRED_PLACES}`,
+        )) as unknown as Rows<{ value: string }>
+      ).rows.map((r) => r.value);
+    fresh.preferPlaces({ city: await common('cities'), country: await common('countries') });
     // Jobs are held grouped by team, the first way people narrow a search (each team page links
     // to its jobs): a team's jobs then sit side by side in memory, and counting the facets of a
     // search within a team reads one stretch of it instead of jobs scattered across all of it.

@@ -77,10 +77,18 @@ const NONE = 0xffff;
  * words). 125 KB each at a million jobs.
  */
 const TERM_CACHE = 256;
-/** The place code of an empty slot in a packed row; counts have room for it and throw it away. */
-const NO_PLACE = 0xffff;
-/** The first city slot of a row whose places did not fit (more than two, or a code too large): counting reads the lists. */
-const PLACES_APART = 0xfffe;
+/**
+ * Place codes below this fit a row's 8-bit slots. The index gives its codes to the most common
+ * places first (preferPlaces), so nearly every job's places fit.
+ */
+const SLOT_CODES = 0xfc;
+/**
+ * Slot i of a row with fewer than four places holds EMPTY_SLOT + i: a count thrown away, a
+ * different one per slot, so that no counter is raised twice for one job.
+ */
+const EMPTY_SLOT = 0xfc;
+/** The first city slot of a row whose places did not fit (more than four, or a code past SLOT_CODES): counting reads the lists. */
+const PLACES_APART = EMPTY_SLOT + 1;
 /** Words per job in the packed facet rows (see pack). */
 const ROW = 4;
 /** A row whose facet codes did not fit the packed layout: counting reads the columns for that job. */
@@ -239,11 +247,8 @@ export class SearchIndex {
   private readonly lent: Bitset[] = [];
   /** Dense numbers newest first, as of when it was built (see newestOrder). */
   private order: Int32Array | undefined;
-  /**
-   * Counts of cities and countries, kept from search to search (a search never awaits) as they
-   * have room for the empty slot's code, NO_PLACE, whose count is thrown away.
-   */
-  private readonly placeCounts: Record<MultiFacet, Int32Array> = { city: new Int32Array(NO_PLACE + 1), country: new Int32Array(NO_PLACE + 1) };
+  /** Counts of the places in rows' 8-bit slots, kept from search to search (a search never awaits) and added to the place counts at the end. */
+  private readonly slotCounts: Record<MultiFacet, Int32Array> = { city: new Int32Array(256), country: new Int32Array(256) };
   /** Rows copied out by gather, BLOCK jobs at a time. */
   private readonly block = new Int32Array(BLOCK * STRIDE);
   private termCacheSize = 0;
@@ -339,8 +344,8 @@ export class SearchIndex {
    * of one cache line per column (at a million jobs the columns do not fit in the CPU's caches):
    *   0: team (6 bits) | workplace (2) | type (4) | level (4) | category (16), or UNPACKED
    *   1: posted, whole seconds since 1970 (they fit an int32 until 2038; later times fall back to the exact comparison)
-   *   2: first and second city, 16 bits each (NO_PLACE when empty), or PLACES_APART in the first
-   *   3: first and second country, likewise
+   *   2: up to four cities, 8 bits each (EMPTY_SLOT + i in an empty slot i), or PLACES_APART in the first
+   *   3: up to four countries, likewise
    */
   private pack(d: number): void {
     this.rows = grown(this.rows, (d + 1) * ROW);
@@ -351,16 +356,19 @@ export class SearchIndex {
     const fits = team < 63 && workplace < 4 && type < 16 && level < 16 && category < 0xffff;
     this.rows[at] = fits ? team | (workplace << 6) | (type << 8) | (level << 12) | (category << 16) : UNPACKED;
     this.rows[at + 1] = Math.min(Math.floor(this.postedAt[d]! / 1e6), 0x7fffffff);
-    const places = [...cities, ...countries];
-    if (cities.length > 2 || countries.length > 2 || places.some((code) => code >= PLACES_APART)) {
-      this.rows[at + 2] = PLACES_APART;
-      this.rows[at + 3] = 0;
-      return;
-    }
-    const [c0 = NO_PLACE, c1 = NO_PLACE] = cities;
-    const [k0 = NO_PLACE, k1 = NO_PLACE] = countries;
-    this.rows[at + 2] = c0 | (c1 << 16);
-    this.rows[at + 3] = k0 | (k1 << 16);
+    const slots = (codes: number[]) =>
+      codes.length > 4 || codes.some((code) => code >= SLOT_CODES) ? undefined : [0, 1, 2, 3].reduce((word, i) => word | ((codes[i] ?? EMPTY_SLOT + i) << (8 * i)), 0);
+    const [citySlots, countrySlots] = [slots(cities), slots(countries)];
+    this.rows[at + 2] = citySlots === undefined || countrySlots === undefined ? PLACES_APART : citySlots;
+    this.rows[at + 3] = countrySlots ?? 0;
+  }
+
+  /**
+   * Gives the first place codes to these places (the most common first), so that their jobs'
+   * rows hold their places. Call on an empty index.
+   */
+  preferPlaces(places: Record<MultiFacet, string[]>): void {
+    for (const facet of MULTI) for (const value of places[facet]) this.multi[facet].dict.code(value);
   }
 
   private growSets(words: number): void {
@@ -887,11 +895,7 @@ export class SearchIndex {
     options: { now: number; facetLimit: number },
   ): IndexResult['facets'] {
     const single = Object.fromEntries(SINGLE.map((f) => [f, new Int32Array(this.single[f].dict.values.length)])) as Record<SingleFacet, Int32Array>;
-    const multi = this.placeCounts;
-    for (const facet of MULTI) {
-      if (multi[facet].length <= this.multi[facet].dict.values.length) multi[facet] = new Int32Array(this.multi[facet].dict.values.length + 1);
-      multi[facet].fill(0);
-    }
+    const multi = Object.fromEntries(MULTI.map((f) => [f, new Int32Array(this.multi[f].dict.values.length)])) as Record<MultiFacet, Int32Array>;
     const posted = new Int32Array(3);
     const into = { single, multi, posted };
     this.countAll(matches, into, options.now);
@@ -963,6 +967,8 @@ export class SearchIndex {
     const postedAt = this.postedAt;
     const { start: cityStart, values: cityValues } = this.multi.city;
     const { start: countryStart, values: countryValues } = this.multi.country;
+    const city8 = this.slotCounts.city.fill(0);
+    const country8 = this.slotCounts.country.fill(0);
     this.gather(set, (block, end) => {
       for (let k = 0; k < end; k += STRIDE) {
         const codes = block[k + 1]!;
@@ -976,12 +982,16 @@ export class SearchIndex {
           this.countCodes(block[k]!, into);
         }
         const cities = block[k + 3]!;
-        if ((cities & 0xffff) !== PLACES_APART) {
+        if ((cities & 0xff) !== PLACES_APART) {
           const countries = block[k + 4]!;
-          city[cities & 0xffff]!++;
-          city[cities >>> 16]!++;
-          country[countries & 0xffff]!++;
-          country[countries >>> 16]!++;
+          city8[cities & 0xff]!++;
+          city8[(cities >>> 8) & 0xff]!++;
+          city8[(cities >>> 16) & 0xff]!++;
+          city8[cities >>> 24]!++;
+          country8[countries & 0xff]!++;
+          country8[(countries >>> 8) & 0xff]!++;
+          country8[(countries >>> 16) & 0xff]!++;
+          country8[countries >>> 24]!++;
         } else {
           const d = block[k]!;
           for (let i = cityStart[d]!, last = cityStart[d + 1]!; i < last; i++) city[cityValues[i]!]!++;
@@ -1000,6 +1010,8 @@ export class SearchIndex {
         }
       }
     });
+    addSlotCounts(city8, city);
+    addSlotCounts(country8, country);
   }
 
   /** countAll's single-valued facets for one job whose codes did not fit its row: from the columns. */
@@ -1038,18 +1050,22 @@ export class SearchIndex {
       const { start, values } = this.multi[facet];
       const counts = into.multi[facet];
       const word = facet === 'city' ? 3 : 4;
+      const slots = this.slotCounts[facet].fill(0);
       this.gather(set, (block, end) => {
         for (let k = 0; k < end; k += STRIDE) {
-          if ((block[k + 3]! & 0xffff) === PLACES_APART) {
+          if ((block[k + 3]! & 0xff) === PLACES_APART) {
             const d = block[k]!;
             for (let i = start[d]!, last = start[d + 1]!; i < last; i++) counts[values[i]!]!++;
             continue;
           }
-          const two = block[k + word]!;
-          counts[two & 0xffff]!++;
-          counts[two >>> 16]!++;
+          const four = block[k + word]!;
+          slots[four & 0xff]!++;
+          slots[(four >>> 8) & 0xff]!++;
+          slots[(four >>> 16) & 0xff]!++;
+          slots[four >>> 24]!++;
         }
       });
+      addSlotCounts(slots, counts);
       return;
     }
     const codes = this.single[facet].codes;
@@ -1062,6 +1078,11 @@ export class SearchIndex {
       }
     });
   }
+}
+
+/** Adds the counts of places held in rows' slots to the counts by place code. */
+function addSlotCounts(slots: Int32Array, counts: Int32Array): void {
+  for (let code = 0, end = Math.min(SLOT_CODES, counts.length); code < end; code++) counts[code]! += slots[code]!;
 }
 
 /** Where each single-valued facet sits in word 0 of a packed row: shift, mask. */
