@@ -9,7 +9,7 @@ import { testEngine } from '../../../../test/support/test-db.ts';
 import { jobInputSchema, type JobInput } from '../../../shared/contracts/jobs.ts';
 import { generateDemoJobs } from './demo-jobs.ts';
 import { countRequisitions, titleWordsOf } from './jobs.repository.ts';
-import { csvField, csvRows, exportJobs, importJobs, JobFileError, JobImportRefusedError, jsonRecords, type TransferFormat } from './jobs.transfer.ts';
+import { csvField, csvRows, exportJobs, importJobs, JobFileError, JobImportRefusedError, jsonRecords, scanJsonText, type TransferFormat } from './jobs.transfer.ts';
 
 let source: TestApp;
 let target: TestApp;
@@ -245,6 +245,11 @@ async function* inPieces(text: string, size: number) {
   for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
 
+async function* bytesInPieces(text: string, size: number) {
+  const bytes = Buffer.from(text);
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
@@ -270,9 +275,40 @@ describe('the CSV and JSON readers', () => {
     expect(await collect(csvRows(inPieces(text, 3)))).toEqual([{ fields: values, line: 1 }]);
   });
 
-  it.each([1, 4, 64])('cuts a JSON array into its elements in chunks of %i characters', async (size) => {
-    const items = [{ a: 'x"]}\\', b: [1, { c: '[' }] }, { d: '\\\\"' }, 'str"ing', 42, null];
+  it.each([1, 4, 64])('cuts a JSON array into its elements in chunks of %i bytes', async (size) => {
+    const items = [{ a: 'x"]}\\', b: [1, { c: '[' }] }, { d: '\\\\"' }, 'str"ing', 42, null, { e: 'Zürich 😀' }];
     const text = `\uFEFF [\n${items.map((i) => JSON.stringify(i)).join(' ,\n')}\n] \n`;
-    expect(await collect(jsonRecords(inPieces(text, size)))).toEqual(items.map((value, i) => ({ row: i + 1, value })));
+    expect(await collect(jsonRecords(bytesInPieces(text, size)))).toEqual(items.map((value, i) => ({ row: i + 1, value })));
+  });
+
+  // jsonRecords reads a file of one job per line line by line and hands anything else to the
+  // character scanner: whatever the layout, both must read the same rows and fail the same way.
+  const job = (n: number) => JSON.stringify({ n, city: 'Zürich 😀', text: 'a "quoted" {brace}, a [bracket] and a \\ backslash' });
+  const layouts: Record<string, string> = {
+    'one job per line': `[\n${job(1)},\n${job(2)},\n${job(3)}\n]\n`,
+    'a byte-order mark, CRLF and blanks': `\uFEFF  [\r\n${job(1)} , \r\n\t${job(2)}\r\n]\r\n`,
+    'commas at the start of lines': `[\n${job(1)}\n,${job(2)}\n,${job(3)}]`,
+    'two jobs on a line': `[\n${job(1)},\n${job(2)}, ${job(3)},\n${job(4)}\n]`,
+    'the bracket on the first line': `[${job(1)},\n${job(2)}]`,
+    'all on one line': `[${job(1)},${job(2)}]`,
+    'pretty-printed': JSON.stringify([{ a: 1 }, { b: [2] }], null, 2),
+    'a scalar among jobs': `[\n${job(1)},\n42,\n${job(2)}\n]`,
+    'an empty array': '[ ]',
+    'a broken job': `[\n${job(1)},\n{"n": 2, },\n${job(3)}\n]`,
+    'a missing comma after non-ASCII text': `[\n${job(1)}\n${job(2)}\n]`,
+    'two commas': `[\n${job(1)},,\n${job(2)}\n]`,
+    'a comma before the bracket': `[\n${job(1)},\n]`,
+    'text after the bracket': `[\n${job(1)}\n] x`,
+    'no closing bracket': `[\n${job(1)},\n${job(2)}\n`,
+    'a job cut short': `[\n${job(1)},\n{"n": 2`,
+    'not an array': `${job(1)}\n`,
+    'an empty file': '',
+  };
+
+  it.each(Object.keys(layouts))('reads %s line by line exactly as the character scanner does', async (layout) => {
+    const text = layouts[layout]!;
+    const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error: (error as Error).message }));
+    const scanned = await settle(collect(scanJsonText(inPieces(text.replace(/^\uFEFF/, ''), 1 << 20), undefined)));
+    for (const size of [1, 3, 7, 1 << 20]) expect(await settle(collect(jsonRecords(bytesInPieces(text, size))))).toEqual(scanned);
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import pg from 'pg';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
@@ -125,13 +126,14 @@ export async function importJobs({
 }): Promise<ImportResult> {
   const chunks = readChunks(file);
   const first = await chunks.next();
-  const firstText = first.done ? '' : first.value;
+  // Enough to tell the format; a character cut at the end of the chunk does not matter here.
+  const firstText = first.done ? '' : first.value.toString('utf8');
   const chosen = format ?? detectFormat(file, firstText);
-  async function* all(): AsyncGenerator<string> {
-    if (!first.done) yield firstText;
+  async function* all(): AsyncGenerator<Buffer> {
+    if (!first.done) yield first.value;
     yield* { [Symbol.asyncIterator]: () => chunks };
   }
-  const records = chosen === 'json' ? jsonRecords(all()) : csvRecords(all());
+  const records = chosen === 'json' ? jsonRecords(all()) : csvRecords(utf8Text(all()));
   const { imported, skipped } = await importRecords({ db, records, skipInvalid, batchSize });
   return { imported, skipped, format: chosen };
 }
@@ -170,14 +172,24 @@ export async function seedDemoJobs({ db, count, seed, now }: { db: Db; count: nu
   return { imported };
 }
 
-async function* readChunks(file: string): AsyncGenerator<string> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+/** The bytes of a file, a megabyte at a time. */
+async function* readChunks(file: string): AsyncGenerator<Buffer> {
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
-    for await (const chunk of stream) yield chunk as string;
+    for await (const chunk of stream) yield chunk as Buffer;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JobFileError('the file does not exist');
     throw error;
   }
+}
+
+/** UTF-8 bytes as text, a character cut between two chunks joined again. */
+async function* utf8Text(chunks: AsyncIterator<Uint8Array>, head?: Uint8Array): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  if (head?.length) yield decoder.write(head);
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield decoder.write(next.value);
+  const rest = decoder.end();
+  if (rest) yield rest;
 }
 
 async function importRecords({
@@ -454,23 +466,118 @@ function batchWriter({
 // then each is parsed on its own, so memory holds one chunk and one element at a time.
 
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const isBlank = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-/** Reads the elements of a JSON array from text chunks; row = array index + 1. */
-export async function* jsonRecords(chunks: AsyncIterable<string>): AsyncGenerator<FileRecord> {
+/** A job line longer than this is left to the character scanner, which never holds more than a chunk and one job. */
+const LINE_LIMIT = 8 << 20;
+
+/**
+ * Reads the elements of a JSON array from the bytes of a UTF-8 file; row = array index + 1.
+ *
+ * A file written one job per line (as `dayone export` writes it) is read line by line: each
+ * line is decoded and parsed on its own, which is several times faster than scanning the text
+ * character by character, mostly because a line of plain ASCII decodes to a compact string
+ * while a chunk holding one accented letter does not. At the first line that is anything else
+ * (an element spread over lines, two on a line, a broken job, the closing bracket), the rest of
+ * the file goes to `scanJsonText`, which carries on from that point: rows, positions in error
+ * messages and what is accepted are the same either way.
+ */
+export async function* jsonRecords(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<FileRecord> {
+  const source = chunks[Symbol.asyncIterator]();
+  let bytes = Buffer.alloc(0);
+  let pos = 0;
+  let opened = false; // past the opening bracket; until then every byte is kept for the scanner
+  let bom = 0;
+  let row = 0;
+  let consumed = 0; // characters before `pos`, the byte-order mark left out, as the scanner counts them
+  let expectValue = true;
+  /** Appends the next chunk, dropping what is read once the array is open; false at the end. */
+  const more = async (): Promise<boolean> => {
+    const next = await source.next();
+    if (next.done) return false;
+    bytes = Buffer.concat([opened ? bytes.subarray(pos) : bytes, next.value]);
+    if (opened) pos = 0;
+    return true;
+  };
+
+  lines: for (;;) {
+    if (pos >= bytes.length && !(await more())) break;
+    const c = bytes[pos]!;
+    if (!opened) {
+      if (pos === 0 && bytes.length < 3 && (await more())) continue;
+      if (pos === 0 && c === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) pos = bom = 3;
+      else if (isBlank(c)) pos++;
+      else if (c === OPEN_BRACKET) {
+        consumed = pos + 1 - bom;
+        pos += 1;
+        opened = true;
+      } else break;
+      continue;
+    }
+    if (isBlank(c) || (c === COMMA && !expectValue)) {
+      if (c === COMMA) expectValue = true;
+      pos++;
+      consumed++;
+      continue;
+    }
+    if (c !== OPEN_BRACE || !expectValue) break;
+    let searched = pos;
+    let newline = bytes.indexOf(NEWLINE, searched);
+    while (newline === -1) {
+      searched = bytes.length - pos;
+      if (searched > LINE_LIMIT || !(await more())) break lines;
+      newline = bytes.indexOf(NEWLINE, searched);
+    }
+    // The job ends the line, maybe followed by the comma before the next one.
+    let end = newline;
+    while (isBlank(bytes[end - 1])) end--;
+    const comma = bytes[end - 1] === COMMA;
+    if (comma) {
+      end--;
+      while (isBlank(bytes[end - 1])) end--;
+    }
+    if (end <= pos || bytes[end - 1] !== CLOSE_BRACE) break;
+    const text = bytes.toString('utf8', pos, end);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      break; // the scanner names the broken job
+    }
+    row += 1;
+    consumed += text.length + (newline + 1 - end);
+    pos = newline + 1;
+    expectValue = comma;
+    yield { row, value };
+  }
+  const rest = utf8Text(source, opened ? bytes.subarray(pos) : bytes);
+  yield* scanJsonText(rest, opened ? { row, consumed, expectValue } : undefined);
+}
+
+/**
+ * Reads the elements of a JSON array from text chunks, character by character; row = array
+ * index + 1. `resume` carries on after the opening bracket and `row` elements, `consumed`
+ * characters into the file.
+ */
+export async function* scanJsonText(
+  chunks: AsyncIterable<string>,
+  resume?: { row: number; consumed: number; expectValue: boolean },
+): AsyncGenerator<FileRecord> {
   let buffer = '';
   let pos = 0; // where scanning continues
   let start = -1; // where the current element starts, or -1 between elements
   let depth = 0; // nesting inside the current element
-  let state: 'before' | 'between' | 'after' = 'before';
-  let expectValue = true;
-  let row = 0;
-  let consumed = 0; // characters dropped from the front of the stream, for error positions
+  let state: 'before' | 'between' | 'after' = resume ? 'between' : 'before';
+  let expectValue = resume?.expectValue ?? true;
+  let row = resume?.row ?? 0;
+  let consumed = resume?.consumed ?? 0; // characters dropped from the front of the stream, for error positions
   const fail = (message: string, at: number): never => {
     throw new JobFileError(`Not a JSON array of jobs: ${message} (at character ${consumed + at + 1})`);
   };
 
   for await (const chunk of chunks) {
-    buffer += consumed === 0 && buffer === '' ? chunk.replace(/^\uFEFF/, '') : chunk;
+    buffer += !resume && consumed === 0 && buffer === '' ? chunk.replace(/^\uFEFF/, '') : chunk;
     const end = buffer.length;
     while (pos < end) {
       const c = buffer.charCodeAt(pos);
