@@ -418,6 +418,11 @@ const JOB_TABLES = ['jobs', 'job_principles', 'job_questions'];
  * jobs, teams and principles; checking one row costs as much as inserting it). Putting a key
  * back checks every row at once. Inside the import's transaction, so a failed import restores
  * them all; until it ends, the job tables, teams and principles are locked for writes and reads.
+ *
+ * It also keeps the imported jobs whole in their pages (toast_tuple_target at its maximum until
+ * the end): a job of a few kilobytes would otherwise have its description compressed (English
+ * text gains about a tenth) and its search document moved out to the TOAST table, an insert
+ * into a second table and its index for most jobs, read back again to build the search index.
  */
 export async function deferJobIndexesWhenEmpty(tx: Db): Promise<string[]> {
   const empty = async () => (await queryRows<{ empty: boolean }>(tx, sql`select not exists (select 1 from jobs) as empty`))[0]!.empty;
@@ -438,7 +443,12 @@ export async function deferJobIndexesWhenEmpty(tx: Db): Promise<string[]> {
       select format('drop index %I', i.indexname), i.indexdef
       from pg_indexes i join pg_class c on c.relname = i.indexname and c.relnamespace = current_schema()::regnamespace
         join pg_index x on x.indexrelid = c.oid
-      where i.schemaname = current_schema() and i.tablename in (${tables}) and not x.indisunique and not x.indisprimary`,
+      where i.schemaname = current_schema() and i.tablename in (${tables}) and not x.indisunique and not x.indisprimary
+      union all
+      select 'alter table jobs set (toast_tuple_target = 8160)',
+        coalesce((select format('alter table jobs set (%s)', o) from unnest(c.reloptions) o where o like 'toast_tuple_target=%'),
+          'alter table jobs reset (toast_tuple_target)')
+      from pg_class c where c.oid = 'jobs'::regclass`,
   );
   for (const { drop } of deferred) await tx.execute(sql.raw(drop));
   return deferred.map((d) => d.restore);

@@ -24,6 +24,8 @@ const schema = async () => ({
            or c.confrelid::regclass::text in ('jobs', 'teams', 'principles')
         order by 1, 2`,
   ),
+  // The import keeps its jobs whole in their pages by a storage setting it puts back.
+  storage: await rows<{ reloptions: string[] | null }>(sql`select reloptions from pg_class where oid = 'jobs'::regclass`),
 });
 
 /** Tables other than the app's: a staged import must leave none behind. */
