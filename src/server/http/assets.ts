@@ -22,7 +22,7 @@ export async function registerAssets(app: FastifyInstance): Promise<Assets> {
   // One stylesheet: app.css first, then each area's file (staff-*.css…) in name order.
   const sheets = (await readdir(stylesDir)).filter((name) => name.endsWith('.css')).sort((a, b) => (a === 'app.css' ? -1 : b === 'app.css' ? 1 : a.localeCompare(b)));
   const parts = await Promise.all(sheets.map((name) => readFile(new URL(name, stylesDir), 'utf8')));
-  const css = new CachedBody(parts.join('\n'), 'text/css; charset=utf-8');
+  const css = new CachedBody(parts.join('\n'), 'text/css; charset=utf-8', true);
   const stylesheet = `/assets/app.${css.hash.slice(0, 12)}.css`;
   app.get(stylesheet, (request, reply) => sendCached(request, reply, css, IMMUTABLE));
   // The enhancement scripts are small browser modules; esbuild strips their types once at start.
@@ -31,7 +31,7 @@ export async function registerAssets(app: FastifyInstance): Promise<Assets> {
   for (const file of files) {
     const source = await readFile(new URL(file, clientDir), 'utf8');
     const compiled = await transform(source, { loader: 'ts', format: 'esm', target: 'es2020', minify: true });
-    const body = new CachedBody(compiled.code, 'text/javascript; charset=utf-8');
+    const body = new CachedBody(compiled.code, 'text/javascript; charset=utf-8', true);
     const name = file.slice(0, -'.ts'.length);
     const url = `/assets/${name}.${body.hash.slice(0, 12)}.js`;
     app.get(url, (request, reply) => sendCached(request, reply, body, IMMUTABLE));

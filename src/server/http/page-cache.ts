@@ -17,7 +17,7 @@ export class PageCache {
     }
     let body = this.pages.get(key);
     if (!body) {
-      body = new CachedBody(render(), 'text/html; charset=utf-8');
+      body = new CachedBody(render(), 'text/html; charset=utf-8', true);
       if (this.pages.size >= this.maxEntries) this.pages.clear();
       this.pages.set(key, body);
     }

@@ -29,7 +29,7 @@ export function apiRoutes(
 ): void {
   const { db, search, content, publicUrl } = deps;
   const document = openApiDocument(publicUrl);
-  const documentBody = new CachedBody(JSON.stringify(document), 'application/json; charset=utf-8');
+  const documentBody = new CachedBody(JSON.stringify(document), 'application/json; charset=utf-8', true);
   const json = (value: unknown) => new CachedBody(JSON.stringify(value), 'application/json; charset=utf-8');
 
   // Careers widgets on other sites read these from the browser.
