@@ -26,6 +26,7 @@ import {
   streamAllJobs,
   type ExportedJob,
 } from './jobs.bulk.ts';
+import { readJobInput } from './jobs.input.ts';
 import { findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
 import { resolveJob, type RowIssue } from './jobs.service.ts';
 
@@ -294,15 +295,20 @@ async function writeRecords({
             refuse(record.row, [record.issue]);
             continue;
           }
-          const parsed = jobInputSchema.safeParse(record.value);
-          if (!parsed.success) {
-            refuse(
-              record.row,
-              parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-            );
-            continue;
+          // The fast path reads nearly every job; the schema reads the rest and names what is wrong.
+          let input = readJobInput(record.value);
+          if (!input) {
+            const parsed = jobInputSchema.safeParse(record.value);
+            if (!parsed.success) {
+              refuse(
+                record.row,
+                parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+              );
+              continue;
+            }
+            input = parsed.data;
           }
-          const resolved = resolveJob(parsed.data, refs);
+          const resolved = resolveJob(input, refs);
           if ('field' in resolved) {
             refuse(record.row, [resolved]);
             continue;
