@@ -34,12 +34,12 @@ function awkwardJobs(): JobInput[] {
     buildJob({
       requisitionId: 'REQ-X-1',
       title: 'Senior SDE, "Payments", Ünïcode',
-      description: 'Line one, with a comma.\n\n- a "quoted" item\r\n- another; with a semicolon, a {brace} and C:\\back\\slashes\n',
+      description: 'Line one, with a comma.\n\n- a "quoted" item\r\n- another; with a semicolon, a {brace} and C:\\back\\slashes\n\tA tab, a \\N that is text,\n\\.\nand a line of just that.',
       basicQualifications: ['Knows A, B and C', 'Writes "clear" prose', 'Reads {braces}, \\backslashes\\ and NULL'],
       preferredQualifications: [],
       questions: [
         { label: 'Authorized to work?', kind: 'yes_no', required: true },
-        { label: 'Pick, one', kind: 'single_choice', options: ['A, a', 'B "b"'] },
+        { label: 'Pick, one', kind: 'single_choice', options: ['A, a', 'B "b"', 'C\tc \\N'] },
         { label: 'Pick many', kind: 'multiple_choice', options: ['x', 'y', 'z'], required: false },
         { label: 'Why?', kind: 'long_text' },
         { label: 'Link', kind: 'short_text' },
