@@ -23,6 +23,11 @@ describe('a cached body', () => {
     expect(kept.variant('identity').etag).toBe(once.variant('identity').etag);
   });
 
+  it('lists its tag in every encoding, for If-None-Match', () => {
+    const body = new CachedBody(text, 'application/json');
+    expect(body.etags.sort()).toEqual((['br', 'gzip', 'identity'] as const).map((e) => body.variant(e).etag).sort());
+  });
+
   it('picks brotli, then gzip, honouring q=0', () => {
     expect(negotiateEncoding('gzip, deflate, br')).toBe('br');
     expect(negotiateEncoding('br;q=0, gzip')).toBe('gzip');

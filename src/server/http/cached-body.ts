@@ -23,19 +23,30 @@ export class CachedBody {
     this.hash = createHash('sha256').update(this.identity).digest('base64url').slice(0, 27);
   }
 
-  variant(encoding: Encoding): { bytes: Buffer; etag: string } {
-    // The level is part of the tag: a strong ETag names these exact bytes.
+  /** The tags of this body in each encoding (any of them lets a client that has it get a 304). */
+  get etags(): string[] {
+    return (['identity', 'br', 'gzip'] as const).map((encoding) => this.etag(encoding));
+  }
+
+  variant(encoding: Encoding): { bytes: Buffer; etag: string; encoding: Encoding } {
     if (encoding === 'br') {
-      const quality = this.kept ? 10 : 5;
-      this.br ??= brotliCompressSync(this.identity, { params: { [constants.BROTLI_PARAM_QUALITY]: quality } });
-      return { bytes: this.br, etag: `"${this.hash}-br${quality}"` };
+      this.br ??= brotliCompressSync(this.identity, { params: { [constants.BROTLI_PARAM_QUALITY]: this.level('br') } });
+      return { bytes: this.br, etag: this.etag('br'), encoding };
     }
     if (encoding === 'gzip') {
-      const level = this.kept ? 9 : 6;
-      this.gzip ??= gzipSync(this.identity, { level });
-      return { bytes: this.gzip, etag: `"${this.hash}-gz${level}"` };
+      this.gzip ??= gzipSync(this.identity, { level: this.level('gzip') });
+      return { bytes: this.gzip, etag: this.etag('gzip'), encoding };
     }
-    return { bytes: this.identity, etag: `"${this.hash}"` };
+    return { bytes: this.identity, etag: this.etag('identity'), encoding };
+  }
+
+  private level(encoding: 'br' | 'gzip'): number {
+    return encoding === 'br' ? (this.kept ? 10 : 5) : this.kept ? 9 : 6;
+  }
+
+  /** The level is part of the tag: a strong ETag names these exact bytes. */
+  private etag(encoding: Encoding): string {
+    return encoding === 'identity' ? `"${this.hash}"` : `"${this.hash}-${encoding === 'br' ? 'br' : 'gz'}${this.level(encoding)}"`;
   }
 }
 
@@ -61,16 +72,15 @@ function matches(ifNoneMatch: string | undefined, body: CachedBody): boolean {
   if (!ifNoneMatch) return false;
   return ifNoneMatch.split(',').some((raw) => {
     const tag = raw.trim().replace(/^W\//, '');
-    return tag === '*' || tag === `"${body.hash}"` || tag === `"${body.hash}-br"` || tag === `"${body.hash}-gz"`;
+    return tag === '*' || body.etags.includes(tag);
   });
 }
 
 /** Sends a cached body with ETag, Cache-Control and content negotiation; answers 304 when the client has it. */
 export function sendCached(request: FastifyRequest, reply: FastifyReply, body: CachedBody, cacheControl: string): FastifyReply {
-  const { bytes, etag } = body.variant(negotiateEncoding(request.headers['accept-encoding']));
+  const { bytes, etag, encoding } = body.variant(negotiateEncoding(request.headers['accept-encoding']));
   void reply.header('cache-control', cacheControl).header('vary', 'accept-encoding').header('etag', etag);
   if (matches(request.headers['if-none-match'], body)) return reply.code(304).send();
-  if (etag.endsWith('-br"')) void reply.header('content-encoding', 'br');
-  else if (etag.endsWith('-gz"')) void reply.header('content-encoding', 'gzip');
+  if (encoding !== 'identity') void reply.header('content-encoding', encoding);
   return reply.type(body.contentType).send(bytes);
 }
