@@ -32,6 +32,19 @@ export function and(a: Bitset, b: Bitset): Bitset {
   return out;
 }
 
+/** out = a ∧ b (out may be a; b may be shorter: missing words are empty); returns |out|. */
+export function andCount(out: Bitset, a: Bitset, b: Bitset): number {
+  const n = Math.min(a.length, b.length);
+  let members = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! & b[i]!;
+    out[i] = x;
+    if (x !== 0) members += popcount32(x);
+  }
+  out.fill(0, n);
+  return members;
+}
+
 /** a ∧ b, in place into a. */
 export function andInto(a: Bitset, b: Bitset): Bitset {
   const n = Math.min(a.length, b.length);
@@ -54,7 +67,7 @@ export function andNotInto(a: Bitset, b: Bitset): Bitset {
   return a;
 }
 
-function popcount32(x: number): number {
+export function popcount32(x: number): number {
   x = (x - ((x >>> 1) & 0x55555555)) | 0;
   x = ((x & 0x33333333) + ((x >>> 2) & 0x33333333)) | 0;
   return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
@@ -66,14 +79,16 @@ export function count(set: Bitset): number {
   return n;
 }
 
-/** |a ∧ b| without building it (b may be shorter: missing words are empty). */
-export function intersectionSize(a: Bitset, b: Bitset): number {
-  let n = 0;
-  const words = Math.min(a.length, b.length);
-  for (let i = 0; i < words; i++) {
-    const x = a[i]! & b[i]!;
-    if (x !== 0) n += popcount32(x);
-  }
+/** How many members lie from `from` to `to` (not included). */
+export function countRange(set: Bitset, from: number, to: number): number {
+  if (from >= to) return 0;
+  const first = from >>> 5;
+  const last = (to - 1) >>> 5;
+  const head = -1 << (from & 31);
+  const tail = -1 >>> (31 - ((to - 1) & 31));
+  if (first === last) return popcount32(set[first]! & head & tail);
+  let n = popcount32(set[first]! & head) + popcount32(set[last]! & tail);
+  for (let w = first + 1; w < last; w++) if (set[w] !== 0) n += popcount32(set[w]!);
   return n;
 }
 

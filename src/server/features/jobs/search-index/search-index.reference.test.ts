@@ -1,6 +1,6 @@
 // The index against a plain reference written the obvious way (filter, sort, count), on
 // thousands of generated jobs: enough for the newest-first walk, jobs added after it was
-// built, removed jobs, rows whose places or codes do not fit the packed layout, and posted
+// built, removed jobs, sets counted by combo and job by job, and posted
 // times that fall in the very second of a bucket's edge. Pure: no database.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../demo-jobs.ts';
@@ -113,7 +113,7 @@ describe('the in-memory search index against a plain reference', () => {
       index.upsert(j);
     };
     for (let i = 0; i < 9000; i++) put(job());
-    index.buildOrder();
+    index.prepare();
     // After the order was built: new jobs, edits (a job moves to a new slot) and removals.
     for (let i = 0; i < 600; i++) put(job());
     for (const id of [...jobs.keys()].filter(() => random() < 0.03)) put({ ...jobs.get(id)!, postedAt: NOW - Math.floor(random() * 60 * DAY_US), team: pick(TEAMS) });
@@ -163,21 +163,53 @@ describe('the in-memory search index against a plain reference', () => {
     expect(found.facets.team).toHaveLength(70);
   });
 
-  it('counts places past the codes a row holds, with the most common places preferred', () => {
+  it('counts sets large and small alike, in runs of jobs alike and job by job', () => {
     const { job, pick, several } = generator(5);
     const many = Array.from({ length: 400 }, (_, i) => `Town ${i}`);
     const jobs: Job[] = [];
-    for (let i = 0; i < 6000; i++) jobs.push({ ...job(), cities: i % 3 ? [pick(many.slice(0, 20))] : several(many, 3) });
+    // A third of the jobs in two or three of 400 towns and one of 40 categories: more combos of
+    // places and of codes than a small set has jobs, so those are counted job by job.
+    for (let i = 0; i < 6000; i++) {
+      const base = job();
+      jobs.push(i % 3 ? { ...base, cities: [pick(many.slice(0, 20))] } : { ...base, cities: several(many, 3), category: `category-${i % 40}` });
+    }
+    // Loaded grouped by codes, as the sync loads, so that counting adds up runs; then jobs added
+    // and removed after the runs were built.
+    const key = (j: Job) => [j.team, j.category, j.workplaceType, j.employmentType, j.level].join('|');
+    jobs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
     const index = new SearchIndex();
-    index.preferPlaces({ city: many.slice(0, 20), country: [] });
     for (const j of jobs) index.upsert(j);
+    index.prepare();
+    for (let i = 0; i < 500; i++) {
+      const late = { ...job(), id: 100_000 + i };
+      jobs.push(late);
+      index.upsert(late);
+    }
+    for (const gone of jobs.splice(100, 40)) index.delete(gone.id);
     for (const filters of [
       { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [] },
       { team: [], category: [], city: ['Town 3', 'Town 350'], country: [], workplace: ['hybrid'], type: [], level: [] },
-      { team: [], category: [], city: [], country: ['CA', 'CB'], workplace: [], type: [], level: [] },
+      { team: ['team-1'], category: ['category-7'], city: [], country: ['CA', 'CB'], workplace: [], type: [], level: [3, 4] },
+      { team: [], category: [], city: [], country: ['CA', 'CB'], workplace: [], type: [], level: [], posted: 7 },
     ] satisfies IndexFilters[]) {
       const found = index.search(undefined, filters, { now: NOW, ranked: false, limit: 20, offset: 0, facets: true, facetLimit: 500 });
       expect({ total: found.total, ids: found.ids, facets: found.facets }).toEqual(reference(jobs, [], filters, false, 20, 0, 500));
+    }
+  });
+
+  it('keeps the posted counts exact as time passes and jobs leave each span', () => {
+    const { job } = generator(9);
+    const jobs = Array.from({ length: 6000 }, () => job());
+    const index = new SearchIndex();
+    for (const j of jobs) index.upsert(j);
+    index.prepare();
+    const none: IndexFilters = { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [] };
+    for (const later of [0, 1, 3_600_000_000, DAY_US - 1, DAY_US, 2 * DAY_US + 7, 6 * DAY_US, 20 * DAY_US, 3_600_000_000]) {
+      const now = NOW + later;
+      const found = index.search(undefined, none, { now, ranked: false, limit: 1, offset: 0, facets: true, facetLimit: 30 });
+      const visible = jobs.filter((j) => j.postedAt <= now && (j.closesAt === null || j.closesAt > now));
+      const expected = [1, 7, 30].map((days) => ({ value: String(days), count: visible.filter((j) => j.postedAt >= now - days * DAY_US).length }));
+      expect(found.facets.posted, `${later} µs later`).toEqual(expected);
     }
   });
 });

@@ -9,8 +9,6 @@ import { SearchIndex, type IndexJob } from './search-index.ts';
 
 /** How many jobs one load reads at a time (each load blocks PGlite's event loop for its duration). */
 const CHUNK = 5000;
-/** How many of the most common cities and countries get the codes that fit the index's packed rows. */
-const PREFERRED_PLACES = 250;
 /** Beyond this many changed jobs, a fresh load is cheaper than reloading each. */
 const RELOAD_LIMIT = 20_000;
 /** Removed jobs leave holes; past this share a fresh load compacts the index. */
@@ -100,20 +98,12 @@ export function createSearchIndexSync({ db, onError = () => {} }: { db: Db; onEr
     const below = await snapshotXmin();
     const versionAtStart = ((await db.execute(sql`select version from catalog_state where id = 1`)) as unknown as Rows<{ version: number }>).rows[0]?.version ?? 0;
     const fresh = new SearchIndex();
-    // The most common places first: their codes fit the index's packed rows.
-    const common = async (column: 'cities' | 'countries') =>
-      (
-        (await db.execute(
-          sql`select p.value from jobs j, unnest(j.${sql.raw(column)}) as p(value)
-              where j.status = 'open' and j.posted_at is not null group by p.value order by count(*) desc, p.value limit ${PREFERRED_PLACES}`,
-        )) as unknown as Rows<{ value: string }>
-      ).rows.map((r) => r.value);
-    fresh.preferPlaces({ city: await common('cities'), country: await common('countries') });
     // Jobs are held grouped by team, the first way people narrow a search (each team page links
-    // to its jobs): a team's jobs then sit side by side in memory, and counting the facets of a
-    // search within a team reads one stretch of it instead of jobs scattered across all of it.
+    // to its jobs), and within a team by their other single-valued facets: a team's jobs then sit
+    // side by side in memory, and counting facets adds up runs of jobs alike at once.
     const { rows: order } = (await db.execute(
-      sql`select j.id from jobs j where j.status = 'open' and j.posted_at is not null order by j.team_id, j.id`,
+      sql`select j.id from jobs j where j.status = 'open' and j.posted_at is not null
+          order by j.team_id, j.category, j.workplace_type, j.employment_type, j.level, j.id`,
     )) as unknown as Rows<{ id: number }>;
     for (let i = 0; i < order.length; i += CHUNK) {
       if (stopped) return;
@@ -126,7 +116,7 @@ export function createSearchIndexSync({ db, onError = () => {} }: { db: Db; onEr
         if (row) fresh.upsert(toIndexJob(row));
       }
     }
-    fresh.buildOrder();
+    fresh.prepare();
     index = fresh;
     seenBelow = below;
     // Whatever committed after `below` is read from job_changes by the next sync.

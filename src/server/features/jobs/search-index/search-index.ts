@@ -4,7 +4,7 @@
 // with a tiny constant: counting eight facets over 200,000 matches is a loop over typed arrays,
 // not 200,000 rows read from disk. Pure: no I/O. `search-index.sync.ts` fills it from the
 // database and keeps it current; PostgreSQL stays the source of truth and stems the words.
-import { add, andInto, andNotInto, count, forEach, intersectionSize, orInto, remove, resized, wordsFor, type Bitset } from './bitset.ts';
+import { add, andCount, andInto, andNotInto, count, countRange, forEach, orInto, popcount32, remove, resized, wordsFor, type Bitset } from './bitset.ts';
 import { phraseChain, type ChainLink, type TsNode } from './tsquery.ts';
 import type { Facet } from '../../../../shared/contracts/search.ts';
 
@@ -77,26 +77,15 @@ const NONE = 0xffff;
  * words). 125 KB each at a million jobs.
  */
 const TERM_CACHE = 256;
-/**
- * Place codes below this fit a row's 8-bit slots. The index gives its codes to the most common
- * places first (preferPlaces), so nearly every job's places fit.
- */
-const SLOT_CODES = 0xfc;
-/**
- * Slot i of a row with fewer than four places holds EMPTY_SLOT + i: a count thrown away, a
- * different one per slot, so that no counter is raised twice for one job.
- */
-const EMPTY_SLOT = 0xfc;
-/** The first city slot of a row whose places did not fit (more than four, or a code past SLOT_CODES): counting reads the lists. */
-const PLACES_APART = EMPTY_SLOT + 1;
-/** Words per job in the packed facet rows (see pack). */
-const ROW = 4;
-/** A row whose facet codes did not fit the packed layout: counting reads the columns for that job. */
-const UNPACKED = -1;
-/** Jobs whose rows are copied to the block at a time before they are counted (see gather). */
+/** Codes per combo of the single-valued facets. */
+const CODES = SINGLE.length;
+/** Jobs whose combos are copied out at a time before they are counted (see tally). */
 const BLOCK = 1024;
-/** Words per job in a gathered block: the dense number, then the row. */
-const STRIDE = ROW + 1;
+/**
+ * What choosing how to count a set weighs, in one rough unit: a job counted by its combo, a job
+ * counted value by value, a word of a bitset read, a run, a combo's count added to its values.
+ */
+const COST = { member: 4, direct: 12, word: 1, run: 3, combo: 1 };
 /**
  * Below this many jobs the newest-first order is not kept: scanning the matches is as quick.
  * Above it, choosing a page walks jobs from the newest down and stops once the page is full.
@@ -236,8 +225,36 @@ export class SearchIndex {
   private sequenceStart = new Int32Array(1);
   private sequence: Uint16Array | Uint32Array = new Uint16Array(0);
   private titleEnd = new Uint16Array(0);
-  /** Facet values per job, ROW words each (see pack). */
-  private rows = new Int32Array(0);
+  /** Per job: the number of its codes combo and of its places combo, and its posted second (see pack). */
+  private codeCombo = new Int32Array(0);
+  private placeCombo = new Int32Array(0);
+  private postedSecond = new Int32Array(0);
+  /**
+   * Runs of consecutive dense numbers that share a codes combo, as of the last prepare: run i
+   * spans runStart[i] to runStart[i + 1] and has combo runCombo[i]. Jobs are loaded grouped by
+   * their codes, so a million jobs make a few thousand runs.
+   */
+  private runStart = new Int32Array(1);
+  private runCombo = new Int32Array(0);
+  private postedCache: { sets: [Bitset, Bitset, Bitset]; from: number; until: number } | undefined;
+  /**
+   * The combos of the five single-valued facets' codes jobs have, numbered as first met, with
+   * each combo's codes (in SINGLE's order, CODES apiece). A million jobs share a few thousand.
+   */
+  private readonly codeComboIds = new Map<string, number>();
+  private comboCodes = new Uint16Array(0);
+  /**
+   * The combos of city and country lists jobs have: combo p's cities are placeValues from
+   * placeStart[p] to placeSplit[p], its countries from there to placeStart[p + 1].
+   */
+  private readonly placeComboIds = new Map<string, number>();
+  private placeStart = new Int32Array(1);
+  private placeSplit = new Int32Array(0);
+  private placeValues = new Uint16Array(0);
+  /** Jobs per combo, while a set is counted (a search never awaits, so one table serves every search). */
+  private codeComboCounts = new Int32Array(0);
+  private placeComboCounts = new Int32Array(0);
+  private readonly postedCounts = new Int32Array(4);
   /** Jobs with two words at one position (PostgreSQL caps positions at 16,383): their full position lists. */
   private readonly crowded = new Map<number, Map<number, number[]>>();
   private visibleCache: { set: Bitset; until: number; from: number } | undefined;
@@ -247,10 +264,8 @@ export class SearchIndex {
   private readonly lent: Bitset[] = [];
   /** Dense numbers newest first, as of when it was built (see newestOrder). */
   private order: Int32Array | undefined;
-  /** Counts of the places in rows' 8-bit slots, kept from search to search (a search never awaits) and added to the place counts at the end. */
-  private readonly slotCounts: Record<MultiFacet, Int32Array> = { city: new Int32Array(256), country: new Int32Array(256) };
-  /** Rows copied out by gather, BLOCK jobs at a time. */
-  private readonly block = new Int32Array(BLOCK * STRIDE);
+  /** Combos copied out by tally, BLOCK jobs at a time. */
+  private readonly block = new Int32Array(BLOCK);
   private termCacheSize = 0;
   private termCacheRemoved = 0;
 
@@ -326,6 +341,7 @@ export class SearchIndex {
     this.addDocument(d, job.doc);
     this.pack(d);
     this.visibleCache = undefined;
+    this.postedCache = undefined;
   }
 
   /** Removes a job (a no-op when absent). */
@@ -337,38 +353,47 @@ export class SearchIndex {
     this.crowded.delete(d);
     this.removed++;
     this.visibleCache = undefined;
+    this.postedCache = undefined;
   }
 
   /**
-   * Copies job d's facet values into one 16-byte row, so counting reads one row per job instead
-   * of one cache line per column (at a million jobs the columns do not fit in the CPU's caches):
-   *   0: team (6 bits) | workplace (2) | type (4) | level (4) | category (16), or UNPACKED
-   *   1: posted, whole seconds since 1970 (they fit an int32 until 2038; later times fall back to the exact comparison)
-   *   2: up to four cities, 8 bits each (EMPTY_SLOT + i in an empty slot i), or PLACES_APART in the first
-   *   3: up to four countries, likewise
+   * Notes job d's combos (of its five facet codes, of its city and country lists) and its posted
+   * time in whole seconds since 1970 (they fit an int32 until 2038; later times fall back to the
+   * exact comparison). Counting a large set counts jobs per combo, one counter per job, and adds
+   * each combo's count to its values at the end.
    */
   private pack(d: number): void {
-    this.rows = grown(this.rows, (d + 1) * ROW);
-    const [team, category, workplace, type, level] = SINGLE.map((f) => this.single[f].codes[d]!) as [number, number, number, number, number];
-    const list = (facet: MultiFacet) => Array.from(this.multi[facet].values.subarray(this.multi[facet].start[d]!, this.multi[facet].start[d + 1]!));
+    const codes = SINGLE.map((f) => this.single[f].codes[d]!);
+    const codesKey = codes.join(',');
+    let c = this.codeComboIds.get(codesKey);
+    if (c === undefined) {
+      c = this.codeComboIds.size;
+      this.codeComboIds.set(codesKey, c);
+      this.comboCodes = grown(this.comboCodes, (c + 1) * CODES);
+      this.comboCodes.set(codes, c * CODES);
+    }
+    const list = (facet: MultiFacet) => this.multi[facet].values.subarray(this.multi[facet].start[d]!, this.multi[facet].start[d + 1]!);
     const [cities, countries] = [list('city'), list('country')];
-    const at = d * ROW;
-    const fits = team < 63 && workplace < 4 && type < 16 && level < 16 && category < 0xffff;
-    this.rows[at] = fits ? team | (workplace << 6) | (type << 8) | (level << 12) | (category << 16) : UNPACKED;
-    this.rows[at + 1] = Math.min(Math.floor(this.postedAt[d]! / 1e6), 0x7fffffff);
-    const slots = (codes: number[]) =>
-      codes.length > 4 || codes.some((code) => code >= SLOT_CODES) ? undefined : [0, 1, 2, 3].reduce((word, i) => word | ((codes[i] ?? EMPTY_SLOT + i) << (8 * i)), 0);
-    const [citySlots, countrySlots] = [slots(cities), slots(countries)];
-    this.rows[at + 2] = citySlots === undefined || countrySlots === undefined ? PLACES_APART : citySlots;
-    this.rows[at + 3] = countrySlots ?? 0;
-  }
-
-  /**
-   * Gives the first place codes to these places (the most common first), so that their jobs'
-   * rows hold their places. Call on an empty index.
-   */
-  preferPlaces(places: Record<MultiFacet, string[]>): void {
-    for (const facet of MULTI) for (const value of places[facet]) this.multi[facet].dict.code(value);
+    const placesKey = `${cities.join(',')}|${countries.join(',')}`;
+    let p = this.placeComboIds.get(placesKey);
+    if (p === undefined) {
+      p = this.placeComboIds.size;
+      this.placeComboIds.set(placesKey, p);
+      const from = this.placeStart[p]!;
+      this.placeValues = grown(this.placeValues, from + cities.length + countries.length);
+      this.placeValues.set(cities, from);
+      this.placeValues.set(countries, from + cities.length);
+      this.placeSplit = grown(this.placeSplit, p + 1);
+      this.placeSplit[p] = from + cities.length;
+      this.placeStart = grown(this.placeStart, p + 2);
+      this.placeStart[p + 1] = from + cities.length + countries.length;
+    }
+    this.codeCombo = grown(this.codeCombo, d + 1);
+    this.codeCombo[d] = c;
+    this.placeCombo = grown(this.placeCombo, d + 1);
+    this.placeCombo[d] = p;
+    this.postedSecond = grown(this.postedSecond, d + 1);
+    this.postedSecond[d] = Math.min(Math.floor(this.postedAt[d]! / 1e6), 0x7fffffff);
   }
 
   private growSets(words: number): void {
@@ -634,6 +659,14 @@ export class SearchIndex {
     return set;
   }
 
+  /** A bitset for this search whose words the caller writes, every one. */
+  private blank(): Bitset {
+    let set = this.pool.pop();
+    if (!set || set.length !== this.live.length) set = new Int32Array(this.live.length);
+    this.lent.push(set);
+    return set;
+  }
+
   private giveBack(): void {
     for (const set of this.lent) if (set.length === this.live.length && this.pool.length < 64) this.pool.push(set);
     this.lent.length = 0;
@@ -680,8 +713,10 @@ export class SearchIndex {
     return out;
   }
 
+  /** The jobs each filter allows. Only read: a filter of one value is that value's own set. */
   private filterSets(filters: IndexFilters, now: number): Partial<Record<FilterKey, Bitset>> {
-    const union = (sets: Array<Bitset | undefined>) => sets.reduce<Bitset>((acc, s) => (s ? orInto(acc, s) : acc), this.take());
+    const union = (sets: Array<Bitset | undefined>) =>
+      sets.length === 1 && sets[0] ? sets[0] : sets.reduce<Bitset>((acc, s) => (s ? orInto(acc, s) : acc), this.take());
     const out: Partial<Record<FilterKey, Bitset>> = {};
     const singles: Record<SingleFacet, string[]> = {
       team: filters.team,
@@ -744,21 +779,24 @@ export class SearchIndex {
       const base = query ? this.matching(query, visible) : visible;
       const sets = this.filterSets(filters, options.now);
       const keys = Object.keys(sets) as FilterKey[];
-      const allBut = (except: FilterKey | undefined, from: Bitset = base) => {
-        const out = this.take(from);
-        for (const key of keys) if (key !== except) andInto(out, sets[key]!);
-        return out;
+      // The jobs every filter but one allows (only read), and how many.
+      const allBut = (except: FilterKey | undefined, from: Bitset = base): [Bitset, number] => {
+        const others = keys.filter((key) => key !== except);
+        if (others.length === 0) return [from, count(from)];
+        const out = this.blank();
+        let members = andCount(out, from, sets[others[0]!]!);
+        for (const key of others.slice(1)) members = andCount(out, out, sets[key]!);
+        return [out, members];
       };
-      const matches = allBut(undefined);
-      const total = count(matches);
-      const ids = this.page(matches, query, options);
+      const [matches, total] = allBut(undefined);
+      const ids = this.page(matches, total, query, options);
       const empty = { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [], posted: [] };
-      const facets: IndexResult['facets'] = options.facets ? this.facetCounts(matches, keys, allBut, options) : empty;
+      const facets: IndexResult['facets'] = options.facets ? this.facetCounts(matches, total, keys, allBut, options) : empty;
       const without: IndexResult['without'] = {};
       let withoutWords = 0;
       if (total === 0) {
-        for (const key of keys) without[key] = count(allBut(key));
-        if (query) withoutWords = count(allBut(undefined, visible));
+        for (const key of keys) without[key] = allBut(key)[1];
+        if (query) withoutWords = allBut(undefined, visible)[1];
       }
       return { total, ids, facets, without, withoutWords };
     } finally {
@@ -766,17 +804,17 @@ export class SearchIndex {
     }
   }
 
-  private page(matches: Bitset, query: IndexQuery | undefined, options: { ranked: boolean; limit: number; offset: number }): number[] {
+  private page(matches: Bitset, total: number, query: IndexQuery | undefined, options: { ranked: boolean; limit: number; offset: number }): number[] {
     const want = options.offset + options.limit;
     if (want === 0) return [];
     const hits = options.ranked && query ? this.titleMatches(query) : undefined;
     let top: number[];
     if (hits) {
-      andInto(hits, matches);
-      top = this.newest(hits, want);
-      if (top.length < want) top = top.concat(this.newest(andNotInto(this.take(matches), hits), want - top.length));
+      const titled = andCount(hits, hits, matches);
+      top = this.newest(hits, titled, want);
+      if (top.length < want) top = top.concat(this.newest(andNotInto(this.take(matches), hits), total - titled, want - top.length));
     } else {
-      top = this.newest(matches, want);
+      top = this.newest(matches, total, want);
     }
     return top.slice(options.offset).map((d) => this.ids[d]!);
   }
@@ -787,10 +825,9 @@ export class SearchIndex {
    * about k × jobs / members steps; otherwise, and for jobs added since the order was built,
    * the members are scanned.
    */
-  private newest(set: Bitset, k: number): number[] {
+  private newest(set: Bitset, members: number, k: number): number[] {
     const order = this.newestOrder();
     if (!order) return this.newestScan(set, k, 0);
-    const members = count(set);
     if (members === 0) return [];
     // A step of the walk costs about a quarter of a member's scan; give up on the walk past that.
     const steps = Math.min(order.length, 4 * members);
@@ -829,18 +866,31 @@ export class SearchIndex {
    */
   private newestOrder(): Int32Array | undefined {
     if (this.size < ORDER_FROM) return undefined;
-    if (!this.order || this.size - this.order.length > this.size / 4) this.buildOrder();
+    if (!this.order || this.size - this.order.length > this.size / 4) this.prepare();
     return this.order;
   }
 
-  /** Builds the newest-first order now (a loaded index does so before it serves searches). */
-  buildOrder(): void {
+  /**
+   * Builds what searching a large index reads (a loaded index does so before it serves searches):
+   * the newest-first order, and the runs of jobs that share a codes combo.
+   */
+  prepare(): void {
     const postedAt = this.postedAt;
     const ids = this.ids;
     const order = new Int32Array(this.size);
     for (let d = 0; d < order.length; d++) order[d] = d;
     order.sort((a, b) => postedAt[b]! - postedAt[a]! || ids[b]! - ids[a]!);
     this.order = order;
+    const starts = [0];
+    const combos: number[] = [];
+    for (let d = 0; d < this.size; d++) {
+      if (d > 0 && this.codeCombo[d] === this.codeCombo[d - 1]) continue;
+      if (d > 0) starts.push(d);
+      combos.push(this.codeCombo[d]!);
+    }
+    if (this.size > 0) starts.push(this.size);
+    this.runStart = Int32Array.from(starts);
+    this.runCombo = Int32Array.from(combos);
   }
 
   /** The `k` newest members of the set from dense number `from` on, by scanning them. */
@@ -890,20 +940,31 @@ export class SearchIndex {
 
   private facetCounts(
     matches: Bitset,
+    members: number,
     keys: FilterKey[],
-    allBut: (except: FilterKey) => Bitset,
+    allBut: (except: FilterKey) => [Bitset, number],
     options: { now: number; facetLimit: number },
   ): IndexResult['facets'] {
     const single = Object.fromEntries(SINGLE.map((f) => [f, new Int32Array(this.single[f].dict.values.length)])) as Record<SingleFacet, Int32Array>;
     const multi = Object.fromEntries(MULTI.map((f) => [f, new Int32Array(this.multi[f].dict.values.length)])) as Record<MultiFacet, Int32Array>;
     const posted = new Int32Array(3);
     const into = { single, multi, posted };
-    this.countAll(matches, into, options.now);
+    this.countCodes(matches, members, into.single, SINGLE);
+    this.countPlaces(matches, members, into.multi, MULTI);
+    this.countPosted(matches, members, posted, options.now);
     for (const facet of keys) {
       if (facet === 'near' || facet === 'pay') continue;
-      const counts = facet === 'posted' ? posted : facet === 'city' || facet === 'country' ? multi[facet] : single[facet];
-      counts.fill(0);
-      this.countOne(allBut(facet), facet, into, options.now);
+      const [set, setMembers] = allBut(facet);
+      if (facet === 'posted') {
+        posted.fill(0);
+        this.countPosted(set, setMembers, posted, options.now);
+      } else if (facet === 'city' || facet === 'country') {
+        multi[facet].fill(0);
+        this.countPlaces(set, setMembers, multi, [facet]);
+      } else {
+        single[facet].fill(0);
+        this.countCodes(set, setMembers, single, [facet]);
+      }
     }
     const rows = (dict: Dictionary, into: Int32Array, limit: number) =>
       dict.values
@@ -924,177 +985,178 @@ export class SearchIndex {
   }
 
   /**
-   * Copies the rows of the jobs of `set` into the block, BLOCK jobs at a time (each as its dense
-   * number and its row), and hands each full block to `visit`. Reading rows apart from counting
-   * them keeps many memory reads under way at once: with the counting in the same loop, each
-   * job's row is waited for in turn, and at a million jobs most of them come from main memory.
+   * Adds one to `counts` at the combo of each job of `set` from dense number `from` on, read from
+   * `combos`. The combos of BLOCK jobs are copied out before they are counted: with the counting
+   * in the same loop each job's combo is waited for in turn, and at a million jobs most of them
+   * come from main memory; apart, many reads are under way at once.
    */
-  private gather(set: Bitset, visit: (block: Int32Array, end: number) => void): void {
+  private tally(set: Bitset, from: number, combos: Int32Array, counts: Int32Array): void {
     const block = this.block;
-    const rows = this.rows;
     let k = 0;
-    for (let w = 0; w < set.length; w++) {
-      let x = set[w]!;
+    for (let w = from >>> 5; w < set.length; w++) {
+      let x = w === from >>> 5 ? set[w]! & (-1 << (from & 31)) : set[w]!;
       while (x !== 0) {
         const low = x & -x;
         x ^= low;
-        const d = (w << 5) + 31 - Math.clz32(low);
-        const at = d << 2;
-        block[k] = d;
-        block[k + 1] = rows[at]!;
-        block[k + 2] = rows[at + 1]!;
-        block[k + 3] = rows[at + 2]!;
-        block[k + 4] = rows[at + 3]!;
-        k += STRIDE;
-        if (k === block.length) {
-          visit(block, k);
+        block[k++] = combos[(w << 5) + 31 - Math.clz32(low)]!;
+        if (k === BLOCK) {
+          for (let i = 0; i < BLOCK; i++) counts[block[i]!]!++;
           k = 0;
         }
       }
     }
-    if (k > 0) visit(block, k);
+    for (let i = 0; i < k; i++) counts[block[i]!]!++;
   }
 
-  /** Adds every facet value of every job in `set` to the counts: one pass over the packed rows. */
-  private countAll(set: Bitset, into: FacetCounts, now: number): void {
-    const [team, category, workplace, type, level] = SINGLE.map((f) => into.single[f]) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
-    const city = into.multi.city;
-    const country = into.multi.country;
-    const posted = into.posted;
-    const thresholds = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
-    // Whole seconds decide the posted buckets; only a job in the very second of a threshold reads its exact time.
-    const [day, week, month] = thresholds.map((t) => Math.floor(t / 1e6)) as [number, number, number];
-    const postedAt = this.postedAt;
-    const { start: cityStart, values: cityValues } = this.multi.city;
-    const { start: countryStart, values: countryValues } = this.multi.country;
-    const city8 = this.slotCounts.city.fill(0);
-    const country8 = this.slotCounts.country.fill(0);
-    this.gather(set, (block, end) => {
-      for (let k = 0; k < end; k += STRIDE) {
-        const codes = block[k + 1]!;
-        if (codes !== UNPACKED) {
-          team[codes & 0x3f]!++;
-          workplace[(codes >>> 6) & 0x3]!++;
-          type[(codes >>> 8) & 0xf]!++;
-          level[(codes >>> 12) & 0xf]!++;
-          category[codes >>> 16]!++;
-        } else {
-          this.countCodes(block[k]!, into);
-        }
-        const cities = block[k + 3]!;
-        if ((cities & 0xff) !== PLACES_APART) {
-          const countries = block[k + 4]!;
-          city8[cities & 0xff]!++;
-          city8[(cities >>> 8) & 0xff]!++;
-          city8[(cities >>> 16) & 0xff]!++;
-          city8[cities >>> 24]!++;
-          country8[countries & 0xff]!++;
-          country8[(countries >>> 8) & 0xff]!++;
-          country8[(countries >>> 16) & 0xff]!++;
-          country8[countries >>> 24]!++;
-        } else {
-          const d = block[k]!;
-          for (let i = cityStart[d]!, last = cityStart[d + 1]!; i < last; i++) city[cityValues[i]!]!++;
-          for (let i = countryStart[d]!, last = countryStart[d + 1]!; i < last; i++) country[countryValues[i]!]!++;
-        }
-        const second = block[k + 2]!;
-        if (second !== day && second !== week && second !== month) {
-          posted[0]! += +(second > day);
-          posted[1]! += +(second > week);
-          posted[2]! += +(second > month);
-        } else {
-          const exact = postedAt[block[k]!]!;
-          posted[0]! += +(exact >= thresholds[0]);
-          posted[1]! += +(exact >= thresholds[1]);
-          posted[2]! += +(exact >= thresholds[2]);
-        }
-      }
-    });
-    addSlotCounts(city8, city);
-    addSlotCounts(country8, country);
-  }
-
-  /** countAll's single-valued facets for one job whose codes did not fit its row: from the columns. */
-  private countCodes(d: number, into: FacetCounts): void {
-    for (const facet of SINGLE) into.single[facet][this.single[facet].codes[d]!]!++;
+  /** A table of one counter per combo, zeroed (a search never awaits, so one table serves every search). */
+  private comboTable(kind: 'code' | 'place'): Int32Array {
+    const combos = kind === 'code' ? this.codeComboIds.size : this.placeComboIds.size;
+    let table = kind === 'code' ? this.codeComboCounts : this.placeComboCounts;
+    if (table.length < combos) {
+      table = new Int32Array(combos * 2);
+      if (kind === 'code') this.codeComboCounts = table;
+      else this.placeComboCounts = table;
+    }
+    return table.fill(0, 0, combos);
   }
 
   /**
-   * Adds the values of one facet of every job in `set` to its counts. A facet with few values
-   * against many jobs counts each value as the size of the set's intersection with that
-   * value's jobs, reading the bitsets in order; otherwise the jobs' rows are read.
+   * Adds the values of `facets` of the jobs of `set` (of `members` jobs) to the counts. A small
+   * set is counted job by job. A large one is counted by combo, then each combo's count is added
+   * to its values: jobs within the runs of the last build add each run's members at once (a
+   * pass over the set's words), the others one at a time.
    */
-  private countOne(set: Bitset, facet: Facet, into: FacetCounts, now: number): void {
-    if (facet !== 'posted') {
-      const column = facet === 'city' || facet === 'country' ? this.multi[facet] : this.single[facet];
-      const counts = facet === 'city' || facet === 'country' ? into.multi[facet] : into.single[facet];
-      // Intersecting costs a pass over the set's words per value; reading rows, about four such words per job.
-      if (column.sets.length * set.length < 4 * count(set)) {
-        column.sets.forEach((values, code) => {
-          counts[code] = intersectionSize(set, values);
-        });
-        return;
-      }
-    }
-    if (facet === 'posted') {
-      const [day, week, month] = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
+  private countCodes(set: Bitset, members: number, counts: Record<SingleFacet, Int32Array>, facets: readonly SingleFacet[]): void {
+    const combos = this.codeComboIds.size;
+    const comboCodes = this.comboCodes;
+    const columns = facets.map((f) => SINGLE.indexOf(f));
+    const targets = facets.map((f) => counts[f]);
+    const runs = this.runCombo.length;
+    const runsEnd = this.runStart[runs]!;
+    const byJob = members * COST.member;
+    const byRuns = set.length * COST.word + runs * COST.run + combos * COST.combo;
+    if (members * COST.direct < Math.min(byJob + combos * COST.combo, byRuns)) {
+      const codeCombo = this.codeCombo;
       forEach(set, (d) => {
-        const at = this.postedAt[d]!;
-        if (at >= month) into.posted[2]!++;
-        if (at >= week) into.posted[1]!++;
-        if (at >= day) into.posted[0]!++;
+        const at = codeCombo[d]! * CODES;
+        for (let i = 0; i < columns.length; i++) targets[i]![comboCodes[at + columns[i]!]!]!++;
       });
       return;
     }
-    if (facet === 'city' || facet === 'country') {
-      const { start, values } = this.multi[facet];
-      const counts = into.multi[facet];
-      const word = facet === 'city' ? 3 : 4;
-      const slots = this.slotCounts[facet].fill(0);
-      this.gather(set, (block, end) => {
-        for (let k = 0; k < end; k += STRIDE) {
-          if ((block[k + 3]! & 0xff) === PLACES_APART) {
-            const d = block[k]!;
-            for (let i = start[d]!, last = start[d + 1]!; i < last; i++) counts[values[i]!]!++;
-            continue;
-          }
-          const four = block[k + word]!;
-          slots[four & 0xff]!++;
-          slots[(four >>> 8) & 0xff]!++;
-          slots[(four >>> 16) & 0xff]!++;
-          slots[four >>> 24]!++;
-        }
-      });
-      addSlotCounts(slots, counts);
+    const table = this.comboTable('code');
+    if (byRuns < byJob) {
+      const start = this.runStart;
+      const combo = this.runCombo;
+      for (let r = 0; r < runs; r++) table[combo[r]!]! += countRange(set, start[r]!, start[r + 1]!);
+      this.tally(set, runsEnd, this.codeCombo, table);
+    } else {
+      this.tally(set, 0, this.codeCombo, table);
+    }
+    for (let c = 0; c < combos; c++) {
+      const n = table[c]!;
+      if (n === 0) continue;
+      const at = c * CODES;
+      for (let i = 0; i < columns.length; i++) targets[i]![comboCodes[at + columns[i]!]!]! += n;
+    }
+  }
+
+  /** As countCodes, for cities and countries (by the combos of jobs' place lists; no runs). */
+  private countPlaces(set: Bitset, members: number, counts: Record<MultiFacet, Int32Array>, facets: readonly MultiFacet[]): void {
+    const combos = this.placeComboIds.size;
+    const { placeStart, placeSplit, placeValues } = this;
+    const city = facets.includes('city') ? counts.city : undefined;
+    const country = facets.includes('country') ? counts.country : undefined;
+    const add = (p: number, n: number) => {
+      if (city) for (let i = placeStart[p]!, end = placeSplit[p]!; i < end; i++) city[placeValues[i]!]! += n;
+      if (country) for (let i = placeSplit[p]!, end = placeStart[p + 1]!; i < end; i++) country[placeValues[i]!]! += n;
+    };
+    if (members * COST.direct < members * COST.member + combos * COST.combo) {
+      const placeCombo = this.placeCombo;
+      forEach(set, (d) => add(placeCombo[d]!, 1));
       return;
     }
-    const codes = this.single[facet].codes;
-    const counts = into.single[facet];
-    const [shift, mask] = FIELDS[facet];
-    this.gather(set, (block, end) => {
-      for (let k = 0; k < end; k += STRIDE) {
-        const packed = block[k + 1]!;
-        counts[packed === UNPACKED ? codes[block[k]!]! : (packed >>> shift) & mask]!++;
+    const table = this.comboTable('place');
+    this.tally(set, 0, this.placeCombo, table);
+    for (let p = 0; p < combos; p++) if (table[p] !== 0) add(p, table[p]!);
+  }
+
+  /**
+   * Adds the jobs of `set` posted within 1, 7 and 30 days of `now` to `posted`: a small set job
+   * by job, a large one as its intersections with the jobs posted since each threshold.
+   */
+  private countPosted(set: Bitset, members: number, posted: Int32Array, now: number): void {
+    if (members * COST.member < set.length * COST.word) {
+      const edges = postedEdges(now);
+      const buckets = this.postedCounts.fill(0);
+      const { postedSecond, postedAt } = this;
+      forEach(set, (d) => {
+        buckets[postedBucket(edges, postedSecond[d]!, postedAt, d)]!++;
+      });
+      posted[0]! += buckets[3]!;
+      posted[1]! += buckets[3]! + buckets[2]!;
+      posted[2]! += buckets[3]! + buckets[2]! + buckets[1]!;
+      return;
+    }
+    const [day, week, month] = this.postedSince(now);
+    let inDay = 0;
+    let inWeek = 0;
+    let inMonth = 0;
+    for (let w = 0; w < set.length; w++) {
+      // Each threshold's jobs include the next one's.
+      const x = set[w]! & month[w]!;
+      if (x === 0) continue;
+      inMonth += popcount32(x);
+      const y = x & week[w]!;
+      if (y === 0) continue;
+      inWeek += popcount32(y);
+      const z = y & day[w]!;
+      if (z !== 0) inDay += popcount32(z);
+    }
+    posted[0]! += inDay;
+    posted[1]! += inWeek;
+    posted[2]! += inMonth;
+  }
+
+  /**
+   * The jobs posted within 1, 7 and 30 days of `now` (posted at or after now minus the span),
+   * kept until the first of them leaves its span or the index changes.
+   */
+  private postedSince(now: number): [Bitset, Bitset, Bitset] {
+    const cached = this.postedCache;
+    if (cached && now >= cached.from && now <= cached.until) return cached.sets;
+    const spans = [1, 7, 30].map((days) => days * DAY_US);
+    const sets = spans.map(() => new Int32Array(this.live.length)) as [Bitset, Bitset, Bitset];
+    const postedAt = this.postedAt;
+    let until = Infinity;
+    forEach(this.live, (d) => {
+      const at = postedAt[d]!;
+      for (let i = 0; i < 3; i++) {
+        if (at < now - spans[i]!) continue;
+        add(sets[i]!, d);
+        if (at + spans[i]! < until) until = at + spans[i]!;
       }
     });
+    this.postedCache = { sets, from: now, until };
+    return sets;
   }
 }
 
-/** Adds the counts of places held in rows' slots to the counts by place code. */
-function addSlotCounts(slots: Int32Array, counts: Int32Array): void {
-  for (let code = 0, end = Math.min(SLOT_CODES, counts.length); code < end; code++) counts[code]! += slots[code]!;
+/**
+ * The thresholds of the posted facet (1, 7 and 30 days before `now`), exact and in whole
+ * seconds: a job's posted second decides its bucket unless it is a threshold's own second.
+ */
+function postedEdges(now: number) {
+  const exact = [1, 7, 30].map((days) => now - days * DAY_US) as [number, number, number];
+  const [day, week, month] = exact.map((t) => Math.floor(t / 1e6)) as [number, number, number];
+  return { day, week, month, exact };
 }
 
-/** Where each single-valued facet sits in word 0 of a packed row: shift, mask. */
-const FIELDS: Record<SingleFacet, [number, number]> = {
-  team: [0, 0x3f],
-  workplace: [6, 0x3],
-  type: [8, 0xf],
-  level: [12, 0xf],
-  category: [16, 0xffff],
-};
-
-type FacetCounts = { single: Record<SingleFacet, Int32Array>; multi: Record<MultiFacet, Int32Array>; posted: Int32Array };
+/** How many thresholds (0 to 3) a job posted in `second` is past: 3 within a day. */
+function postedBucket(edges: ReturnType<typeof postedEdges>, second: number, postedAt: Float64Array, d: number): number {
+  if (second !== edges.day && second !== edges.week && second !== edges.month) return +(second > edges.day) + +(second > edges.week) + +(second > edges.month);
+  const at = postedAt[d]!;
+  return +(at >= edges.exact[0]) + +(at >= edges.exact[1]) + +(at >= edges.exact[2]);
+}
 
 /** A query the index cannot answer exactly; the caller runs it in SQL instead. */
 export class UnsupportedQueryError extends Error {}
