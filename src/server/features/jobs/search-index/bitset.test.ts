@@ -10,7 +10,11 @@ describe('bitsets', () => {
       const set = new Int32Array(wordsFor(size));
       const members: number[] = [];
       const density = random();
-      for (let n = 0; n < size; n++) if (random() < density) (add(set, n), members.push(n));
+      for (let n = 0; n < size; n++) {
+        if (random() >= density) continue;
+        add(set, n);
+        members.push(n);
+      }
       expect(count(set)).toBe(members.length);
       const seen: number[] = [];
       forEach(set, (n) => seen.push(n));
