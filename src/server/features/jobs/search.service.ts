@@ -12,6 +12,7 @@ import {
 } from '../../../shared/contracts/jobs.ts';
 import { FACETS, PAGE_SIZE, type Facet, type FacetValue, type JobSummary, type SearchParams, type SearchResult } from '../../../shared/contracts/search.ts';
 import type { Db } from '../../db/client.ts';
+import { sharedRead } from '../../db/shared-read.ts';
 import { findJobsByIds } from './jobs.repository.ts';
 import { findCatalogVersion, findCityPoint, findTitleCorrections, runSearch, textQuery, type FilterSql, type SearchRows } from './search.repository.ts';
 import { createIndexQueries } from './search-index/index-query.ts';
@@ -67,6 +68,8 @@ export function createJobSearch({
   const parse = (q: string) => parseSearchQuery(q, synonyms);
   const cache = new Map<string, { version: number; at: number; result: SearchResult }>();
   const indexQuery = createIndexQueries(db);
+  // Every search checks the version; searches arriving together share one read of it.
+  const catalogVersion = sharedRead(() => findCatalogVersion(db));
   /**
    * What searches read again and again and only a job change alters: each job's public form and
    * each word's typo correction. Dropped when the catalogue version moves, and every `cacheTtlMs`
@@ -96,9 +99,9 @@ export function createJobSearch({
   }
 
   async function cached(params: SearchParams, options: { pageSize?: number; facets?: boolean }): Promise<SearchResult> {
-    if (cacheEntries === 0) return uncached(params, options, index ? await findCatalogVersion(db) : undefined);
+    if (cacheEntries === 0) return uncached(params, options, index ? await catalogVersion() : undefined);
     const key = JSON.stringify([params, options.pageSize, options.facets]);
-    const version = await findCatalogVersion(db);
+    const version = await catalogVersion();
     const hit = cache.get(key);
     if (hit && hit.version === version && Date.now() - hit.at < cacheTtlMs) {
       // Refresh its place: the map's order is the eviction order.
