@@ -86,6 +86,9 @@ const BLOCK = 1024;
  * counted value by value, a word of a bitset read, a run, a combo's count added to its values.
  */
 const COST = { member: 4, direct: 12, word: 1, run: 3, combo: 1 };
+/** soleCity / soleCountry of a places combo with no city (country), and with several. */
+const NO_PLACE = -1;
+const MANY_PLACES = -2;
 /**
  * Below this many jobs the newest-first order is not kept: scanning the matches is as quick.
  * Above it, choosing a page walks jobs from the newest down and stops once the page is full.
@@ -251,6 +254,9 @@ export class SearchIndex {
   private placeStart = new Int32Array(1);
   private placeSplit = new Int32Array(0);
   private placeValues = new Uint16Array(0);
+  /** Per places combo, its one city (or country) when it has exactly one: NONE_ONE with none, MANY with more. */
+  private soleCity = new Int32Array(0);
+  private soleCountry = new Int32Array(0);
   /** Jobs per combo, while a set is counted (a search never awaits, so one table serves every search). */
   private codeComboCounts = new Int32Array(0);
   private placeComboCounts = new Int32Array(0);
@@ -264,6 +270,8 @@ export class SearchIndex {
   private readonly lent: Bitset[] = [];
   /** Dense numbers newest first, as of when it was built (see newestOrder). */
   private order: Int32Array | undefined;
+  private memberBuffer = new Int32Array(0);
+  private listed: { set: Bitset; list: Int32Array } | undefined;
   /** Combos copied out by tally, BLOCK jobs at a time. */
   private readonly block = new Int32Array(BLOCK);
   private termCacheSize = 0;
@@ -387,6 +395,11 @@ export class SearchIndex {
       this.placeSplit[p] = from + cities.length;
       this.placeStart = grown(this.placeStart, p + 2);
       this.placeStart[p + 1] = from + cities.length + countries.length;
+      const sole = (list: Uint16Array) => (list.length === 1 ? list[0]! : list.length === 0 ? NO_PLACE : MANY_PLACES);
+      this.soleCity = grown(this.soleCity, p + 1);
+      this.soleCity[p] = sole(cities);
+      this.soleCountry = grown(this.soleCountry, p + 1);
+      this.soleCountry[p] = sole(countries);
     }
     this.codeCombo = grown(this.codeCombo, d + 1);
     this.codeCombo[d] = c;
@@ -668,6 +681,7 @@ export class SearchIndex {
   }
 
   private giveBack(): void {
+    this.listed = undefined;
     for (const set of this.lent) if (set.length === this.live.length && this.pool.length < 64) this.pool.push(set);
     this.lent.length = 0;
   }
@@ -1008,6 +1022,28 @@ export class SearchIndex {
     for (let i = 0; i < k; i++) counts[block[i]!]!++;
   }
 
+  /**
+   * The members of a small set, in order: listed once and kept while the same set is counted
+   * again (for its codes, places and posted time); forgotten when the search ends.
+   */
+  private membersOf(set: Bitset, members: number): Int32Array {
+    if (this.listed?.set === set) return this.listed.list;
+    if (this.memberBuffer.length < members) this.memberBuffer = new Int32Array(members * 2);
+    const buffer = this.memberBuffer;
+    let k = 0;
+    for (let w = 0; w < set.length; w++) {
+      let x = set[w]!;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        buffer[k++] = (w << 5) + 31 - Math.clz32(low);
+      }
+    }
+    const list = buffer.subarray(0, k);
+    this.listed = { set, list };
+    return list;
+  }
+
   /** A table of one counter per combo, zeroed (a search never awaits, so one table serves every search). */
   private comboTable(kind: 'code' | 'place'): Int32Array {
     const combos = kind === 'code' ? this.codeComboIds.size : this.placeComboIds.size;
@@ -1037,10 +1073,10 @@ export class SearchIndex {
     const byRuns = set.length * COST.word + runs * COST.run + combos * COST.combo;
     if (members * COST.direct < Math.min(byJob + combos * COST.combo, byRuns)) {
       const codeCombo = this.codeCombo;
-      forEach(set, (d) => {
+      for (const d of this.membersOf(set, members)) {
         const at = codeCombo[d]! * CODES;
         for (let i = 0; i < columns.length; i++) targets[i]![comboCodes[at + columns[i]!]!]!++;
-      });
+      }
       return;
     }
     const table = this.comboTable('code');
@@ -1072,12 +1108,27 @@ export class SearchIndex {
     };
     if (members * COST.direct < members * COST.member + combos * COST.combo) {
       const placeCombo = this.placeCombo;
-      forEach(set, (d) => add(placeCombo[d]!, 1));
+      for (const d of this.membersOf(set, members)) add(placeCombo[d]!, 1);
       return;
     }
     const table = this.comboTable('place');
     this.tally(set, 0, this.placeCombo, table);
-    for (let p = 0; p < combos; p++) if (table[p] !== 0) add(p, table[p]!);
+    // Most combos are one city and one country: those are added without reading their lists.
+    const { soleCity, soleCountry } = this;
+    for (let p = 0; p < combos; p++) {
+      const n = table[p]!;
+      if (n === 0) continue;
+      if (city) {
+        const one = soleCity[p]!;
+        if (one >= 0) city[one]! += n;
+        else if (one === MANY_PLACES) for (let i = placeStart[p]!, end = placeSplit[p]!; i < end; i++) city[placeValues[i]!]! += n;
+      }
+      if (country) {
+        const one = soleCountry[p]!;
+        if (one >= 0) country[one]! += n;
+        else if (one === MANY_PLACES) for (let i = placeSplit[p]!, end = placeStart[p + 1]!; i < end; i++) country[placeValues[i]!]! += n;
+      }
+    }
   }
 
   /**
@@ -1089,9 +1140,7 @@ export class SearchIndex {
       const edges = postedEdges(now);
       const buckets = this.postedCounts.fill(0);
       const { postedSecond, postedAt } = this;
-      forEach(set, (d) => {
-        buckets[postedBucket(edges, postedSecond[d]!, postedAt, d)]!++;
-      });
+      for (const d of this.membersOf(set, members)) buckets[postedBucket(edges, postedSecond[d]!, postedAt, d)]!++;
       posted[0]! += buckets[3]!;
       posted[1]! += buckets[3]! + buckets[2]!;
       posted[2]! += buckets[3]! + buckets[2]! + buckets[1]!;
