@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../server/config.ts';
 import { DatabaseInUseError, openDatabase } from '../server/db/client.ts';
 import { ContentPackError, createContentService } from '../server/features/content/content.service.ts';
 import { exportJobs, importJobs, seedDemoJobs, JobFileError, JobImportRefusedError, type TransferFormat } from '../server/features/jobs/jobs.transfer.ts';
-import { startServer, stopOnSignals } from '../server/main.ts';
+import { enlargeYoungGeneration, startServer, stopOnSignals } from '../server/main.ts';
 import { runWorker, startCluster } from '../server/cluster.ts';
 import type { ContentSnapshot } from '../shared/contracts/content.ts';
 import { createMailService } from '../server/features/mail/mail.service.ts';
@@ -107,6 +107,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
       }
       case 'serve':
         expectArgs(rest, 0, 'serve');
+        enlargeYoungGeneration();
         return await serve(loadConfig(io.env), io);
       case 'migrate':
         expectArgs(rest, 0, 'migrate');

@@ -6,11 +6,24 @@ import { createContentService } from './features/content/content.service.ts';
 import { startQueue, type Queue } from './queue.ts';
 import { sweepOrphanFiles } from './files/sweep.ts';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { countRequisitions } from './features/jobs/jobs.repository.ts';
 import { seedDemoJobs } from './features/jobs/jobs.transfer.ts';
 import { seedDemoWorkspace, type DemoAccount } from './features/workspace/demo-workspace.ts';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { STAFF_ROLE_LABELS } from '../domain/policy.ts';
+
+/**
+ * Gives the server's young generation 64 MB semispaces (V8 picks 16–32 MB). Each request leaves
+ * short-lived garbage, and with many requests under way a small young generation is scavenged
+ * often while much of it is still live; a larger one lets it die first. At a million jobs, broad
+ * searches 16 at once on this (noisy) machine ran at 440–610 a second with it, 440–490 without.
+ * A size set in NODE_OPTIONS or on the command line is kept.
+ */
+export function enlargeYoungGeneration(): void {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('semi-space-size'));
+  if (!given) setFlagsFromString('--max-semi-space-size=64');
+}
 
 /** How many demo jobs the first start adds, and from which seed, so every fresh site looks the same. */
 const FIRST_START_JOBS = { count: 200, seed: 1 };
