@@ -149,11 +149,11 @@ describe('the in-memory search index against a plain reference', () => {
     expect(checked).toBeGreaterThan(150);
   });
 
-  it('counts jobs whose facet codes do not fit a packed row', () => {
+  it('counts a facet of many values (seventy teams)', () => {
     const { job } = generator(3);
     const index = new SearchIndex();
     const jobs: Job[] = [];
-    // Seventy teams: codes past the packed row's six bits.
+    // Seventy teams: more values than the old packed rows' six bits held.
     for (let i = 0; i < 5000; i++) jobs.push({ ...job(), team: `team-${i % 70}` });
     for (const j of jobs) index.upsert(j);
     const filters: IndexFilters = { team: [], category: [], city: [], country: [], workplace: ['remote'], type: [], level: [] };
