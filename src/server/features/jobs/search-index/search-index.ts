@@ -254,7 +254,7 @@ export class SearchIndex {
   private placeStart = new Int32Array(1);
   private placeSplit = new Int32Array(0);
   private placeValues = new Uint16Array(0);
-  /** Per places combo, its one city (or country) when it has exactly one: NONE_ONE with none, MANY with more. */
+  /** Per places combo, its one city (or country) when it has exactly one: NO_PLACE with none, MANY_PLACES with more. */
   private soleCity = new Int32Array(0);
   private soleCountry = new Int32Array(0);
   /** Jobs per combo, while a set is counted (a search never awaits, so one table serves every search). */
