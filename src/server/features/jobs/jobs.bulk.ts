@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { EmploymentType, JobStatus, PayUnit, ScreeningQuestion, ValidJobInput, WorkplaceType } from '../../../shared/contracts/jobs.ts';
 import { titleWordsOf, type JobRow } from './jobs.repository.ts';
+import type { DocumentTexts } from './search-document.ts';
 
 // The bulk paths of import and export: one statement per batch of thousands of jobs, and a
 // keyset reader of every job whatever its status. SQL only, like the repository.
@@ -26,6 +27,12 @@ function searchDocSql(source: string) {
   return sql.raw(`setweight(to_tsvector('english', ${source}.title), 'A')
     || setweight(to_tsvector('english', ${source}.category || ' ' || ${source}.team_name), 'B')
     || setweight(to_tsvector('english', ${source}.description_md || ' ' || ${source}.qualifications), 'C')`);
+}
+
+/** The texts of a job's search document as searchDocSql joins them, for building it in Node (search-document.ts). */
+export function documentTexts(row: JobRow): DocumentTexts {
+  const input = row.input;
+  return [input.title, `${input.category} ${row.teamName}`, `${input.description} ${[...input.basicQualifications, ...input.preferredQualifications].join(' ')}`];
 }
 
 /** One job as a record for the statements below: every derived column (countries, cities, yearly pay) computed one way. */
@@ -134,17 +141,22 @@ export async function insertJobsInBulk(tx: Db, rows: JobRow[]): Promise<number[]
 }
 
 // ---------------------------------------------------------------------------------------------
-// The staged import on a PostgreSQL server. A job's search document is the costliest part of
-// writing it, so other connections stage batches (cast every value, compute the documents)
+// The staged import on a PostgreSQL server. Other connections stage batches (cast every value)
 // into an unlogged staging table while the import's transaction moves the batches staged
 // before into the job tables, in file order. Batches travel as one array per column in
-// PostgreSQL's binary format, so the server takes each value as it is instead of parsing text.
+// PostgreSQL's binary format, so the server takes each value as it is instead of parsing text;
+// the search documents come built by Node (search-document.ts), as parsing and stemming every
+// description was most of the server's work, and the few Node leaves out are computed here.
 // A staging table is never part of the catalogue: the transaction drops it as it commits.
 
-/** A batch of jobs as `stageJobs` reads it: one array per column of BATCH_COLUMNS, in the binary format. */
+/**
+ * A batch of jobs as `stageJobs` reads it: one array per column of BATCH_COLUMNS, and the search
+ * documents built in Node (null where PostgreSQL computes one), in the binary format.
+ */
 export interface JobColumns {
   count: number;
   arrays: Buffer[];
+  documents: Buffer;
 }
 
 type JobRecord = ReturnType<typeof jobRecord>;
@@ -197,10 +209,14 @@ const BATCH_COLUMNS = [
 const STAGED_COLUMNS = BATCH_COLUMNS.filter((c) => c.staged);
 
 /** A batch as column arrays; `n` is each row's number in the file. Every derived value comes from `jobRecord`, as for `insertJobsInBulk`. */
-export function jobColumns(rows: Array<JobRow & { row: number }>): JobColumns {
+export function jobColumns(rows: Array<JobRow & { row: number }>, documents: Array<Buffer | null> = []): JobColumns {
   const now = new Date().toISOString();
   const records = rows.map((row) => jobRecord(row, row.row, now));
-  return { count: rows.length, arrays: BATCH_COLUMNS.map((c) => binaryArray(c.wire, records.map(c.value))) };
+  return {
+    count: rows.length,
+    arrays: BATCH_COLUMNS.map((c) => binaryArray(c.wire, records.map(c.value))),
+    documents: binaryArray('tsvector', rows.map((_, i) => documents[i] ?? null)),
+  };
 }
 
 /** Staging tables are named with this prefix; one left behind by an import that died is dropped by the next. */
@@ -246,18 +262,19 @@ export async function dropJobStaging(db: Db, name: string): Promise<void> {
 }
 
 /**
- * Stages a batch as number `batch`: every value cast to its column's type and the search
- * documents computed, as `insertJobsInBulk` computes them. One statement, autocommitted, on
- * whichever connection of the pool `db` gives it.
+ * Stages a batch as number `batch`: every value cast to its column's type, and the search
+ * documents Node did not build computed as `insertJobsInBulk` computes them. One statement,
+ * autocommitted, on whichever connection of the pool `db` gives it.
  */
 export async function stageJobs(db: Db, name: string, batch: number, columns: JobColumns): Promise<void> {
   await db.execute(sql`
     insert into ${sql.raw(`"${name}"`)} (batch, ${sql.raw(STAGED_COLUMNS.map((c) => c.name).join(', '))}, search_doc)
-    select ${batch}, ${sql.raw(STAGED_COLUMNS.map((c) => (c.cast ? `x.${c.name}::${c.cast}` : `x.${c.name}`)).join(', '))}, ${searchDocSql('x')}
+    select ${batch}, ${sql.raw(STAGED_COLUMNS.map((c) => (c.cast ? `x.${c.name}::${c.cast}` : `x.${c.name}`)).join(', '))},
+      coalesce(x.built_doc, ${searchDocSql('x')})
     from unnest(${sql.join(
       BATCH_COLUMNS.map((c, i) => sql`${columns.arrays[i]}::${sql.raw(c.wire === 'int4' ? 'int[]' : 'text[]')}`),
       sql`, `,
-    )}) as x(${sql.raw(BATCH_COLUMNS.map((c) => c.name).join(', '))})`);
+    )}, ${columns.documents}::tsvector[]) as x(${sql.raw(BATCH_COLUMNS.map((c) => c.name).join(', '))}, built_doc)`);
 }
 
 /**
@@ -292,15 +309,15 @@ export async function addTitleWords(tx: Db, words: Map<string, number>): Promise
     on conflict (word) do update set jobs = title_words.jobs + excluded.jobs`);
 }
 
-const ELEMENT_OIDS = { text: 25, int4: 23 } as const;
+const ELEMENT_OIDS = { text: 25, int4: 23, tsvector: 3614 } as const;
 
 /**
  * A one-dimensional array in PostgreSQL's binary format (array_send): dimensions, then each
  * element as its length and bytes. node-postgres sends a Buffer parameter as binary; the
  * statement's cast names its type.
  */
-function binaryArray(element: keyof typeof ELEMENT_OIDS, values: Array<string | number | null>): Buffer {
-  const sizes = values.map((v) => (v === null ? 0 : element === 'int4' ? 4 : Buffer.byteLength(v as string)));
+function binaryArray(element: keyof typeof ELEMENT_OIDS, values: Array<string | number | Buffer | null>): Buffer {
+  const sizes = values.map((v) => (v === null ? 0 : typeof v === 'number' ? 4 : Buffer.isBuffer(v) ? v.length : Buffer.byteLength(v)));
   const buffer = Buffer.allocUnsafe(20 + 4 * values.length + sizes.reduce((a, b) => a + b, 0));
   buffer.writeInt32BE(1, 0); // one dimension
   buffer.writeInt32BE(values.includes(null) ? 1 : 0, 4);
@@ -311,7 +328,7 @@ function binaryArray(element: keyof typeof ELEMENT_OIDS, values: Array<string | 
   values.forEach((value, i) => {
     at = buffer.writeInt32BE(value === null ? -1 : sizes[i]!, at);
     if (value === null) return;
-    at = typeof value === 'number' ? buffer.writeInt32BE(value, at) : at + buffer.write(value, at);
+    at = typeof value === 'number' ? buffer.writeInt32BE(value, at) : Buffer.isBuffer(value) ? at + value.copy(buffer, at) : at + buffer.write(value, at);
   });
   return buffer;
 }

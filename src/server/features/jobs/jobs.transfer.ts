@@ -15,6 +15,7 @@ import {
   countTitleWords,
   createJobStaging,
   deferJobIndexesWhenEmpty,
+  documentTexts,
   dropJobStaging,
   insertJobsInBulk,
   jobColumns,
@@ -29,6 +30,7 @@ import {
 import { readJobInput } from './jobs.input.ts';
 import { findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
 import { resolveJob, type RowIssue } from './jobs.service.ts';
+import { SearchDocuments } from './search-document.ts';
 
 // `dayone import` and `dayone export`: jobs to and from JSON or CSV files, streamed both ways
 // so a file of a million jobs never sits in memory. docs/jobs-import.md describes the formats.
@@ -381,6 +383,8 @@ function batchWriter({
   refused: () => boolean;
 }): BatchWriter {
   const lanes: Array<Promise<unknown>> = Array.from({ length: staging ? STAGING_LANES : 0 }, () => Promise.resolve());
+  // Staged batches carry their search documents built here, each distinct chunk of text parsed once.
+  const documents = new SearchDocuments(db);
   const unwritten: Array<Promise<void>> = [];
   const titleWords = new Map<string, number>();
   let written: Promise<void> = Promise.resolve();
@@ -438,7 +442,7 @@ function batchWriter({
       let write: () => Promise<number>;
       if (staging) {
         const batch = batches++;
-        const columns = jobColumns(rows);
+        const columns = jobColumns(rows, await documents.build(rows.map(documentTexts)));
         const lane = batch % STAGING_LANES;
         const staged = lanes[lane]!.then(() => (stopped() ? undefined : stageJobs(db, staging[lane]!, batch, columns)));
         lanes[lane] = staged.catch(fail);

@@ -124,7 +124,7 @@ function grown<T extends Uint16Array | Uint32Array | Int32Array | Float64Array>(
 }
 
 /** Reads a tsvector's text form: each lexeme with its positions and whether any is a title (weight A) position. */
-function readTsvector(text: string, visit: (lexeme: string, positions: number[], weights: string) => void): void {
+export function readTsvector(text: string, visit: (lexeme: string, positions: number[], weights: string) => void): void {
   let at = 0;
   const n = text.length;
   while (at < n) {
