@@ -75,16 +75,17 @@ describe(`search documents built in Node on ${testEngine}`, () => {
     expect(built.filter((d) => d === null).length).toBeLessThan(10);
   });
 
-  it('leaves to PostgreSQL what it cannot vouch for: tags, very long chunks, a word repeated past the position limits', async () => {
+  it('leaves to PostgreSQL what it cannot vouch for: tags, text that is not well-formed, very long chunks, a word repeated past the position limits', async () => {
     const built = await new SearchDocuments(t.database.db).build([
       ['Engineer', 'Legal', 'Write <b>bold</b> code'],
+      ['Engineer', 'Legal', 'A lone \ud800 surrogate'],
       ['Engineer', 'Legal', `see ${'x'.repeat(600)}`],
       ['Engineer', 'Legal', 'customer '.repeat(300)],
       ['Engineer', 'Legal', 'the '.repeat(17_000)],
       ['Engineer', 'Legal', 'customer '.repeat(200)],
     ]);
-    expect(built.slice(0, 4)).toEqual([null, null, null, null]);
-    expect(built[4]).not.toBeNull();
+    expect(built.slice(0, 5)).toEqual([null, null, null, null, null]);
+    expect(built[5]).not.toBeNull();
   });
 
   it('gives an import the documents PostgreSQL would, jobs it can build and jobs it cannot alike', async () => {

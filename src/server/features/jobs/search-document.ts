@@ -68,7 +68,8 @@ export class SearchDocuments {
     const unknown = new Set<string>();
     // Each text as its chunks' parses; a chunk not known yet stands as its key until it is learned.
     const split = jobs.map((texts) => {
-      if (texts.some((t) => t.includes('<'))) return null;
+      // A lone surrogate reaches the database as U+FFFD, which the database then parses itself.
+      if (texts.some((t) => t.includes('<') || !t.isWellFormed())) return null;
       const parts: Array<Array<ChunkParse | string>> = [];
       for (const text of texts) {
         const chunks = text.split(CHUNK_SPLIT);
