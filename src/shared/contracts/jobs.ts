@@ -112,7 +112,17 @@ export const jobInputSchema = z
     message: 'a remote job needs applicant countries or a location',
     path: ['applicantCountries'],
   })
-  .refine((j) => !j.closesAt || !j.postedAt || j.closesAt > j.postedAt, { message: 'must be after postedAt', path: ['closesAt'] });
+  .refine((j) => !j.closesAt || !j.postedAt || j.closesAt > j.postedAt, { message: 'must be after postedAt', path: ['closesAt'] })
+  .superRefine((job, ctx) => {
+    // A lone UTF-16 surrogate (a JSON escape can carry one) is not a character; the database refuses it.
+    const visit = (value: unknown, path: PropertyKey[]): void => {
+      if (typeof value === 'string') {
+        if (!value.isWellFormed()) ctx.addIssue({ code: 'custom', message: 'contains a lone surrogate, which is not a character', path });
+      } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+      else if (value !== null && typeof value === 'object' && !(value instanceof Date)) for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+    };
+    visit(job, []);
+  });
 export type JobInput = z.input<typeof jobInputSchema>;
 export type ValidJobInput = z.output<typeof jobInputSchema>;
 

@@ -22,7 +22,7 @@ const times = <T>(n: number, item: T) => Array.from({ length: n }, () => item);
  */
 const candidates: Record<string, unknown[]> = {
   requisitionId: [GONE, undefined, null, 7, '', '  ', ' REQ-1 ', x(40), ` ${x(40)} `, x(41)],
-  title: [GONE, null, 7, '', 'a', ' a ', 'ab', ' ab ', x(200), x(201), ['ab']],
+  title: [GONE, null, 7, '', 'a', ' a ', 'ab', ' ab ', x(200), x(201), ['ab'], 'a\ud800b', 'a\ud83d\ude80b'],
   team: [GONE, null, 7, 'legal', 'Legal', ' legal', 'e--commerce', '-x', 'x-', 'a-1'],
   category: [GONE, null, 'ab', ' a ', x(80), x(81)],
   level: [GONE, null, '3', 0, 1, 8, 9, 1.5, -0, 1e21, Number.NaN, Number.POSITIVE_INFINITY],
@@ -32,7 +32,7 @@ const candidates: Record<string, unknown[]> = {
   locations: [
     GONE, null, {}, [], [place], times(50, place), times(51, place), [place, 'x'],
     ...Object.entries({
-      city: [GONE, null, '', ' ', ' Bergen ', x(120), x(121)],
+      city: [GONE, null, '', ' ', ' Bergen ', x(120), x(121), 'Os\ud800lo'],
       region: [GONE, null, undefined, '', '  ', ' WA ', x(120), x(121), 7],
       country: [GONE, null, 'no', ' no ', 'NOR', 'ß', ''],
       latitude: [GONE, null, 0, -0, 90, -90, 90.5, -90.5, '59', Number.NaN],
@@ -40,8 +40,8 @@ const candidates: Record<string, unknown[]> = {
       extra: [1],
     }).flatMap(([key, values]) => values.map((value) => [{ ...place, [key]: value }])),
   ],
-  description: [GONE, null, '', ' ', 'x', x(50_000), x(50_001), ` ${x(50_000)} `],
-  basicQualifications: [GONE, null, [], ['a'], [' '], [x(1000)], [x(1001)], times(30, 'a'), times(31, 'a'), 'a', [null]],
+  description: [GONE, null, '', ' ', 'x', x(50_000), x(50_001), ` ${x(50_000)} `, 'x\udc00'],
+  basicQualifications: [GONE, null, [], ['a'], [' '], [x(1000)], [x(1001)], times(30, 'a'), times(31, 'a'), 'a', [null], ['\ud800']],
   preferredQualifications: [GONE, null, [], [' b '], times(31, 'b')],
   pay: [
     GONE, null, undefined, {}, salary, 'x',

@@ -68,7 +68,8 @@ function plainObject(value: unknown, keys: Set<string>): value is Record<string,
 
 /** z.string().trim().min(min).max(max) */
 function text(value: unknown, min: number, max: number): Read<string> {
-  if (typeof value !== 'string') return NO;
+  // The schema refuses a lone surrogate; leave such a text to it.
+  if (typeof value !== 'string' || !value.isWellFormed()) return NO;
   const trimmed = value.trim();
   return trimmed.length >= min && trimmed.length <= max ? trimmed : NO;
 }

@@ -154,6 +154,16 @@ describe(`importing and exporting jobs on ${testEngine}`, () => {
     expect(await countRequisitions(target.database.db)).toBe(before);
   });
 
+  it('refuses a row whose text holds a lone surrogate (a JSON escape) with the field named, before anything reaches the database', async () => {
+    const before = await countRequisitions(target.database.db);
+    const file = join(dir, 'surrogate.json');
+    await writeFile(file, `[${JSON.stringify(buildJob())},\n${JSON.stringify(buildJob()).replace('"description":"', '"description":"\\ud800 ')}]`);
+    const error = await importJobs({ db: target.database.db, file }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobImportRefusedError);
+    expect((error as JobImportRefusedError).issues).toEqual([{ row: 2, field: 'description', message: expect.stringContaining('surrogate') }]);
+    expect(await countRequisitions(target.database.db)).toBe(before);
+  });
+
   it('imports the valid rows of a CSV file with --skip-invalid and reports every skipped row by its spreadsheet row', async () => {
     const before = await countRequisitions(target.database.db);
     const file = join(dir, 'mixed.csv');
