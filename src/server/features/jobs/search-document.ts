@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { readTsvector } from './search-index/search-index.ts';
+import { grown, readTsvector } from './search-index/search-index.ts';
 
 // A job's search document (title weighted A, category and team B, description and
 // qualifications C; see searchDocSql in jobs.bulk.ts) built in Node for a bulk import, so that
@@ -42,9 +42,8 @@ const AT_START = '\u0000';
  */
 export class SearchDocuments {
   private readonly chunks = new Map<string, ChunkParse>();
-  /** Every lexeme seen: its id, text and UTF-8 bytes. */
+  /** Every lexeme seen: its id, and by id its UTF-8 bytes. */
   private readonly ids = new Map<string, number>();
-  private readonly lexemes: string[] = [];
   private readonly bytes: Buffer[] = [];
   /** Lexeme ids in PostgreSQL's order (UTF-8 bytes compared), and each id's place in it. */
   private order: number[] = [];
@@ -103,7 +102,7 @@ export class SearchDocuments {
     const result = (await this.db.execute(sql`
       select to_tsvector('english', case when (c->>0)::int = 1 then '' else ${`${SENTINEL} `} end || (c->>1) || ${` ${SENTINEL}`})::text as doc
       from json_array_elements(${JSON.stringify(given)}::json) with ordinality as x(c, n) order by n`)) as unknown as { rows: Array<{ doc: string }> };
-    const known = this.lexemes.length;
+    const known = this.bytes.length;
     result.rows.forEach(({ doc }, i) => {
       const shift = given[i]![0] === 1 ? 0 : 1;
       const lexemes: number[] = [];
@@ -121,13 +120,13 @@ export class SearchDocuments {
       });
       this.chunks.set(chunks[i]!, { lexemes: Int32Array.from(lexemes), offsets: Int32Array.from(offsets), width });
     });
-    if (this.lexemes.length > known) this.place(known);
+    if (this.bytes.length > known) this.place(known);
   }
 
   /** Puts the lexemes from id `from` on into the order: sorted among themselves, then merged in. */
   private place(from: number): void {
     const { bytes } = this;
-    const added = Array.from({ length: this.lexemes.length - from }, (_, i) => from + i).sort((a, b) => Buffer.compare(bytes[a]!, bytes[b]!));
+    const added = Array.from({ length: this.bytes.length - from }, (_, i) => from + i).sort((a, b) => Buffer.compare(bytes[a]!, bytes[b]!));
     const merged: number[] = [];
     let i = 0;
     for (const id of this.order) {
@@ -136,20 +135,19 @@ export class SearchDocuments {
     }
     while (i < added.length) merged.push(added[i++]!);
     this.order = merged;
-    if (this.rank.length < merged.length) this.rank = grow(this.rank, merged.length);
+    if (this.rank.length < merged.length) this.rank = grown(this.rank, merged.length);
     merged.forEach((id, at) => (this.rank[id] = at));
   }
 
   private lexemeId(lexeme: string): number {
     let id = this.ids.get(lexeme);
     if (id === undefined) {
-      id = this.lexemes.length;
+      id = this.bytes.length;
       this.ids.set(lexeme, id);
-      this.lexemes.push(lexeme);
       this.bytes.push(Buffer.from(lexeme));
       if (id >= this.counts.length) {
-        this.counts = grow(this.counts, id + 1);
-        this.starts = grow(this.starts, id + 1);
+        this.counts = grown(this.counts, id + 1);
+        this.starts = grown(this.starts, id + 1);
       }
     }
     return id;
@@ -174,8 +172,8 @@ export class SearchDocuments {
         const parse = typeof known === 'string' ? this.chunks.get(known)! : known;
         const n = parse.lexemes.length;
         if (occurrences + n > this.occurrenceIds.length) {
-          this.occurrenceIds = grow(this.occurrenceIds, occurrences + n);
-          this.occurrencePositions = grow(this.occurrencePositions, occurrences + n);
+          this.occurrenceIds = grown(this.occurrenceIds, occurrences + n);
+          this.occurrencePositions = grown(this.occurrencePositions, occurrences + n);
         }
         for (let i = 0; i < n; i++) {
           const id = parse.lexemes[i]!;
@@ -230,12 +228,6 @@ export class SearchDocuments {
     }
     return out;
   }
-}
-
-function grow(array: Int32Array, needed: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(Math.max(needed, array.length * 2));
-  out.set(array);
-  return out;
 }
 
 /** A document in PostgreSQL's text form of a tsvector (tsvectorout), read from its binary form, for comparing with what the database prints. */

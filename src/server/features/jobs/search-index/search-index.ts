@@ -116,7 +116,7 @@ class Dictionary {
 }
 
 /** A typed array that grows by doubling. */
-function grown<T extends Uint16Array | Uint32Array | Int32Array | Float64Array>(array: T, needed: number): T {
+export function grown<T extends Uint16Array | Uint32Array | Int32Array | Float64Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
   const out = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 16));
   out.set(array);
