@@ -108,6 +108,9 @@ describe(`importing and exporting jobs on ${testEngine}`, () => {
       const before = await version();
       await importJobs({ db: fresh.database.db, file: await exportToFile(source, 'json'), batchSize: 5 });
       expect(await version()).toBeGreaterThan(before);
+      // Into an empty catalogue: one entry says every job changed (each node loads afresh), not a row per job; the trigger is back on.
+      expect(await rows(fresh, sql`select job_id from job_changes`)).toEqual([{ job_id: null }]);
+      expect(await rows(fresh, sql`select tgenabled from pg_trigger where tgname = 'jobs_catalog_insert'`)).toEqual([{ tgenabled: 'O' }]);
       const differing = await rows<{ n: number }>(
         fresh,
         sql`select count(*)::int as n from jobs j join teams t on t.id = j.team_id
