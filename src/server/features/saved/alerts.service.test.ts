@@ -16,7 +16,10 @@ let t: TestApp & { mail: RecordingMail; search: JobSearch };
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 /** The tests' clock: every job and run is placed relative to it, in the past, so jobs are public. */
-const T0 = Date.now();
+// The last UTC noon, never in the future: daily digests are due once per UTC day, and the runs at
+// T0 − 6 h and T0 − 5 h must fall on the same day whatever the hour the suite runs (from Date.now(),
+// a run between 05:00 and 06:00 UTC put them on either side of midnight and the test failed).
+const T0 = Math.floor((Date.now() - 12 * 3_600_000) / 86_400_000) * 86_400_000 + 12 * 3_600_000;
 const at = (ms: number) => new Date(T0 + ms);
 
 beforeAll(async () => {
