@@ -110,7 +110,7 @@ try {
   const report = {
     benchmark: 'import-postgres',
     description:
-      '`dayone import` code path into a fresh PostgreSQL database on the same machine: stream-parse and validate; search documents built in Node from chunks PostgreSQL parsed once (search-document.ts); two more connections stage each batch (binary column arrays and documents) in unlogged tables while the one transaction moves staged batches into the job tables; indexes and keys built once at the end; then ANALYZE',
+      '`dayone import` code path into a fresh PostgreSQL database on the same machine: stream-parse and validate; search documents built in Node from chunks PostgreSQL parsed once (search-document.ts); each batch written into the empty job tables by COPY in the binary format on the import\'s one transaction; indexes and keys built once at the end; then ANALYZE',
     machine: machineFacts(),
     postgres: ((await database.db.execute('select version()' as never)) as unknown as { rows: Array<{ version: string }> }).rows[0]?.version,
     jobs: JOBS,

@@ -1,5 +1,10 @@
 import { sql } from 'drizzle-orm';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { Db } from '../../db/client.ts';
+import { CopyRows } from './copy-binary.ts';
 import type { EmploymentType, JobStatus, PayUnit, ScreeningQuestion, ValidJobInput, WorkplaceType } from '../../../shared/contracts/jobs.ts';
 import { titleWordsOf, type JobRow } from './jobs.repository.ts';
 import type { DocumentTexts } from './search-document.ts';
@@ -304,6 +309,98 @@ export async function moveStagedJobs(tx: Db, name: string, batch: number, skip: 
       select count(*)::int as added from input`,
   );
   return rows[0]!.added;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The copied import: into an empty catalogue on a PostgreSQL server, each batch is written
+// straight into the job tables by COPY in the binary format, on the import's transaction. COPY
+// takes each value as it is and writes pages of rows at a time; nothing is staged or moved.
+// Ids and requisition numbers are drawn from their sequences first, so the rows carry them.
+
+const COPIED_JOB_COLUMNS =
+  'id, requisition_id, slug, title, team_id, category, level, employment_type, workplace_type, applicant_countries, locations, ' +
+  'countries, cities, description_md, basic_qualifications, preferred_qualifications, pay_currency, pay_min, pay_max, pay_unit, ' +
+  'pay_max_annual, status, headcount, posted_at, closes_at, anonymized_screening, search_doc';
+const COPIED_JOB_FIELDS = COPIED_JOB_COLUMNS.split(', ').length;
+/** An empty tsvector, for the documents PostgreSQL computes after the copy. */
+const NO_DOCUMENT = Buffer.alloc(4);
+
+/**
+ * Writes a batch into the job tables by COPY (jobs, their principles and their questions), with
+ * the search documents Node built; those it could not build are computed by PostgreSQL right
+ * after, as `insertJobsInBulk` computes them. Call inside the import's transaction on a
+ * node-postgres connection. Returns how many jobs it added.
+ */
+export async function copyJobs(tx: Db, rows: JobRow[], documents: Array<Buffer | null>): Promise<number> {
+  if (rows.length === 0) return 0;
+  const numbered = rows.filter((r) => !r.requisitionId).length;
+  const drawn = await queryRows<{ ids: number[]; requisitions: string[] }>(
+    tx,
+    sql`select array(select nextval('jobs_id_seq')::int from generate_series(1, ${rows.length})) as ids,
+      array(select 'REQ-' || lpad(nextval('requisition_seq')::text, 7, '0') from generate_series(1, ${numbered})) as requisitions`,
+  );
+  const { ids, requisitions } = drawn[0]!;
+  const now = new Date().toISOString();
+  const jobs = new CopyRows();
+  const principles = new CopyRows();
+  const questions = new CopyRows();
+  let nextRequisition = 0;
+  const computed: number[] = [];
+  rows.forEach((row, i) => {
+    const r = jobRecord(row, i, now);
+    const id = ids[i]!;
+    jobs
+      .row(COPIED_JOB_FIELDS)
+      .int4(id)
+      .text(r.requisition_id ?? requisitions[nextRequisition++]!)
+      .text(r.slug)
+      .text(r.title)
+      .int4(r.team_id)
+      .text(r.category)
+      .int2(r.level)
+      .text(r.employment_type)
+      .text(r.workplace_type)
+      .textArray(r.applicant_countries)
+      .jsonb(r.locations)
+      .textArray(r.countries)
+      .textArray(r.cities)
+      .text(r.description_md)
+      .textArray(r.basic_qualifications)
+      .textArray(r.preferred_qualifications)
+      .text(r.pay_currency)
+      .numeric(r.pay_min)
+      .numeric(r.pay_max)
+      .text(r.pay_unit)
+      .numeric(r.pay_max_annual)
+      .text(r.status)
+      .int4(r.headcount)
+      .timestamp(r.posted_at)
+      .timestamp(r.closes_at)
+      .bool(r.anonymized_screening)
+      .binary(documents[i] ?? NO_DOCUMENT);
+    if (!documents[i]) computed.push(id);
+    r.principle_ids.forEach((principle, position) => principles.row(3).int4(id).int4(principle).int2(position));
+    r.questions.forEach((q, position) =>
+      questions.row(6).int4(id).int2(position).text(q.label).text(q.kind).bool(q.required).textArray(q.options),
+    );
+  });
+  const client = (tx as unknown as { session: { client: pg.PoolClient } }).session.client;
+  const copy = async (table: string, columns: string, data: CopyRows) => {
+    if (data.rows === 0) return;
+    await pipeline(Readable.from([data.finish()]), client.query(copyFrom(`copy ${table} (${columns}) from stdin (format binary)`)));
+  };
+  await copy('jobs', COPIED_JOB_COLUMNS, jobs);
+  await copy('job_principles', 'job_id, principle_id, position', principles);
+  await copy('job_questions', 'job_id, position, label, kind, required, options', questions);
+  if (computed.length) {
+    await tx.execute(sql`
+      update jobs set search_doc = ${searchDocSql('x')}
+      from (select j.id, j.title, j.category, t.name as team_name, j.description_md,
+              array_to_string(j.basic_qualifications || j.preferred_qualifications, ' ') as qualifications
+            from jobs j join teams t on t.id = j.team_id where j.id = any(${`{${computed.join(',')}}`}::int[])) x
+      where jobs.id = x.id`);
+  }
+  return rows.length;
 }
 
 /** Adds `words` (word → how many new open titles use it) to the title words. Call inside a transaction. */

@@ -142,6 +142,28 @@ describe(`importing and exporting jobs on ${testEngine}`, () => {
     expect(staging.rows).toEqual([]);
   });
 
+  it('leaves an empty catalogue empty, its keys, indexes and trigger as they were, when the file breaks after batches were written', async () => {
+    const fresh = await testApp();
+    try {
+      const rows = async <T>(query: ReturnType<typeof sql>) => ((await fresh.database.db.execute(query)) as unknown as { rows: T[] }).rows;
+      const catalogue = () =>
+        rows<{ name: string }>(sql`
+          select conname::text as name from pg_constraint where conrelid in ('jobs'::regclass, 'job_principles'::regclass, 'job_questions'::regclass)
+          union all select indexname::text from pg_indexes where tablename in ('jobs', 'job_principles', 'job_questions')
+          union all select tgname::text || ':' || tgenabled::text from pg_trigger where tgrelid = 'jobs'::regclass and not tgisinternal
+          order by 1`);
+      const before = await catalogue();
+      const file = join(dir, 'broken-late-empty.json');
+      const jobs = JSON.stringify(Array.from({ length: 6 }, () => buildJob()));
+      await writeFile(file, `${jobs.slice(0, -1)}, {"title": "cut short"`);
+      await expect(importJobs({ db: fresh.database.db, file, batchSize: 2 })).rejects.toBeInstanceOf(JobFileError);
+      expect(await rows(sql`select count(*)::int as n from jobs`)).toEqual([{ n: 0 }]);
+      expect(await catalogue()).toEqual(before);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('refuses a JSON file with bad rows, naming each row by its position in the array, and imports nothing', async () => {
     const before = await countRequisitions(target.database.db);
     const file = join(dir, 'bad.json');

@@ -12,6 +12,7 @@ import {
   addTitleWords,
   advanceRequisitionNumbering,
   claimRequisitionIds,
+  copyJobs,
   countTitleWords,
   createJobStaging,
   deferJobIndexesWhenEmpty,
@@ -243,8 +244,9 @@ type StagedRow = Pick<ValidRow, 'row' | 'requisitionId'> & { input: Pick<ValidRo
 
 /**
  * Writes the valid records in one transaction, batch after batch in file order, each written
- * while the next ones are read. On a PostgreSQL server, other connections stage the batches
- * ahead (search documents computed) while the transaction moves the staged ones in.
+ * while the next ones are read. On a PostgreSQL server, an empty catalogue is filled by COPY on
+ * the transaction (search documents built in Node); into a catalogue that has jobs, other
+ * connections stage the batches ahead while the transaction moves the staged ones in.
  */
 async function writeRecords({
   db,
@@ -265,7 +267,6 @@ async function writeRecords({
       const refs = await findTeamsAndPrinciplesBySlug(tx);
       if (staging) {
         await lockImportsAndSweepStaging(tx);
-        for (const table of staging) await createJobStaging(db, table);
         // Compressing the large values is the costliest part of storing a row; lz4 is several
         // times faster than the default and reads back the same. A server built without it keeps the default.
         await tx.execute(sql`select set_config('default_toast_compression', 'lz4', true)
@@ -279,6 +280,9 @@ async function writeRecords({
       // Loading into an empty catalogue: build the secondary indexes, and check the constraints
       // that are otherwise checked row by row, once at the end, which is far cheaper.
       const deferred = await deferJobIndexesWhenEmpty(tx);
+      // On a server, an empty catalogue is filled by COPY; otherwise batches are staged and moved in.
+      const copying = staging !== undefined && deferred.length > 0;
+      if (staging && !copying) for (const table of staging) await createJobStaging(db, table);
       const issues: RowIssue[] = [];
       let invalidRows = 0;
       const refuse = (row: number, found: Array<{ field: string; message: string }>) => {
@@ -287,7 +291,7 @@ async function writeRecords({
       };
       // Once a row is bad and the file will be refused, keep checking the rest but write nothing more.
       const refused = () => invalidRows > 0 && !skipInvalid;
-      const writer = batchWriter({ tx, db, staging, emptyCatalogue: deferred.length > 0, refuse, refused });
+      const writer = batchWriter({ tx, db, staging: copying ? undefined : staging, copying, emptyCatalogue: deferred.length > 0, refuse, refused });
 
       const seenRequisitions = new Map<string, number>();
       let batch: ValidRow[] = [];
@@ -365,12 +369,14 @@ interface BatchWriter {
  * batch first has its requisition ids claimed (in an empty catalogue only the numbering moves,
  * as the file itself was checked for repeats). With `staging`, batch k is staged meanwhile on
  * lane k % STAGING_LANES, into that lane's table through `db` (outside the transaction), then
- * moved; without, `tx` writes it by one statement.
+ * moved; with `copying` (an empty catalogue on a server), `tx` copies it in with its documents
+ * built here; otherwise `tx` writes it by one statement.
  */
 function batchWriter({
   tx,
   db,
   staging,
+  copying,
   emptyCatalogue,
   refuse,
   refused,
@@ -378,6 +384,7 @@ function batchWriter({
   tx: Db;
   db: Db;
   staging: string[] | undefined;
+  copying: boolean;
   emptyCatalogue: boolean;
   refuse: (row: number, found: Array<{ field: string; message: string }>) => void;
   refused: () => boolean;
@@ -433,14 +440,25 @@ function batchWriter({
     return moveStagedJobs(tx, table, batch, free.length === rows.length ? [] : rows.filter((r) => !kept.has(r)).map((r) => r.row));
   };
 
+  /** Copies a batch into the job tables (an empty catalogue: every row is free, only the numbering moves). */
+  const copy = async (rows: ValidRow[], built: Array<Buffer | null>): Promise<number> => {
+    await claim(rows);
+    if (stopped()) return 0;
+    countTitleWords(rows, titleWords);
+    return copyJobs(tx, rows, built);
+  };
+
   const settle = () => Promise.all([written, ...lanes]);
 
   return {
     async write(rows) {
-      while (unwritten.length >= (staging ? READ_AHEAD : 1)) await unwritten.shift();
+      while (unwritten.length >= (staging || copying ? READ_AHEAD : 1)) await unwritten.shift();
       if (failure) throw failure.error;
       let write: () => Promise<number>;
-      if (staging) {
+      if (copying) {
+        const built = await documents.build(rows.map(documentTexts));
+        write = () => copy(rows, built);
+      } else if (staging) {
         const batch = batches++;
         const columns = jobColumns(rows, await documents.build(rows.map(documentTexts)));
         const lane = batch % STAGING_LANES;
