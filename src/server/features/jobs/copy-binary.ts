@@ -5,7 +5,8 @@
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
-const OIDS = { text: 25 } as const;
+/** The type oid of text, named in a text[] array's header. */
+const TEXT_OID = 25;
 
 /** Writes rows of fields into one growing buffer; `finish` gives the whole stream. */
 export class CopyRows {
@@ -88,13 +89,13 @@ export class CopyRows {
       this.int32(12);
       this.int32(0);
       this.int32(0);
-      return this.int32(OIDS.text);
+      return this.int32(TEXT_OID);
     }
     const lengths = items.map((item) => Buffer.byteLength(item));
     this.int32(20 + 4 * items.length + lengths.reduce((a, b) => a + b, 0));
     this.int32(1);
     this.int32(0);
-    this.int32(OIDS.text);
+    this.int32(TEXT_OID);
     this.int32(items.length);
     this.int32(1);
     items.forEach((item, i) => {
