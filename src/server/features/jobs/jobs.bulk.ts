@@ -325,22 +325,37 @@ const COPIED_JOB_FIELDS = COPIED_JOB_COLUMNS.split(', ').length;
 /** An empty tsvector, for the documents PostgreSQL computes after the copy. */
 const NO_DOCUMENT = Buffer.alloc(4);
 
-/**
- * Writes a batch into the job tables by COPY (jobs, their principles and their questions), with
- * the search documents Node built; those it could not build are computed by PostgreSQL right
- * after, as `insertJobsInBulk` computes them. Call inside the import's transaction on a
- * node-postgres connection. Returns how many jobs it added.
- */
-export async function copyJobs(tx: Db, rows: JobRow[], documents: Array<Buffer | null>): Promise<number> {
-  if (rows.length === 0) return 0;
+/** A batch's ids, drawn before it is encoded: a job id per row, and a requisition number per row without one, in order. */
+export interface DrawnIds {
+  ids: number[];
+  requisitions: string[];
+}
+
+/** Draws the ids of a batch from the sequences (`insertJobsInBulk` draws them the same way inside its statement). */
+export async function drawJobIds(tx: Db, rows: JobRow[]): Promise<DrawnIds> {
   const numbered = rows.filter((r) => !r.requisitionId).length;
-  const drawn = await queryRows<{ ids: number[]; requisitions: string[] }>(
+  const drawn = await queryRows<DrawnIds>(
     tx,
     sql`select array(select nextval('jobs_id_seq')::int from generate_series(1, ${rows.length})) as ids,
       array(select 'REQ-' || lpad(nextval('requisition_seq')::text, 7, '0') from generate_series(1, ${numbered})) as requisitions`,
   );
-  const { ids, requisitions } = drawn[0]!;
-  const now = new Date().toISOString();
+  return drawn[0]!;
+}
+
+/** A batch as three COPY streams in the binary format, and the jobs whose documents PostgreSQL computes after. */
+export interface JobCopy {
+  jobs: Uint8Array;
+  principles: Uint8Array | null;
+  questions: Uint8Array | null;
+  /** Ids of the jobs copied with an empty document. */
+  computed: number[];
+}
+
+/**
+ * Encodes a batch for COPY with its drawn ids and the documents Node built (null: PostgreSQL
+ * computes it after). Pure, so it can run on a worker thread (copy-encoder.ts).
+ */
+export function encodeJobCopy(rows: JobRow[], documents: Array<Buffer | null>, drawn: DrawnIds, now: string): JobCopy {
   const jobs = new CopyRows();
   const principles = new CopyRows();
   const questions = new CopyRows();
@@ -348,11 +363,12 @@ export async function copyJobs(tx: Db, rows: JobRow[], documents: Array<Buffer |
   const computed: number[] = [];
   rows.forEach((row, i) => {
     const r = jobRecord(row, i, now);
-    const id = ids[i]!;
+    const id = drawn.ids[i]!;
+    const document = documents[i];
     jobs
       .row(COPIED_JOB_FIELDS)
       .int4(id)
-      .text(r.requisition_id ?? requisitions[nextRequisition++]!)
+      .text(r.requisition_id ?? drawn.requisitions[nextRequisition++]!)
       .text(r.slug)
       .text(r.title)
       .int4(r.team_id)
@@ -377,30 +393,44 @@ export async function copyJobs(tx: Db, rows: JobRow[], documents: Array<Buffer |
       .timestamp(r.posted_at)
       .timestamp(r.closes_at)
       .bool(r.anonymized_screening)
-      .binary(documents[i] ?? NO_DOCUMENT);
-    if (!documents[i]) computed.push(id);
+      .binary(document ?? NO_DOCUMENT);
+    if (!document) computed.push(id);
     r.principle_ids.forEach((principle, position) => principles.row(3).int4(id).int4(principle).int2(position));
     r.questions.forEach((q, position) =>
       questions.row(6).int4(id).int2(position).text(q.label).text(q.kind).bool(q.required).textArray(q.options),
     );
   });
-  const client = (tx as unknown as { session: { client: pg.PoolClient } }).session.client;
-  const copy = async (table: string, columns: string, data: CopyRows) => {
-    if (data.rows === 0) return;
-    await pipeline(Readable.from([data.finish()]), client.query(copyFrom(`copy ${table} (${columns}) from stdin (format binary)`)));
+  return {
+    jobs: jobs.finish(),
+    principles: principles.rows ? principles.finish() : null,
+    questions: questions.rows ? questions.finish() : null,
+    computed,
   };
-  await copy('jobs', COPIED_JOB_COLUMNS, jobs);
-  await copy('job_principles', 'job_id, principle_id, position', principles);
-  await copy('job_questions', 'job_id, position, label, kind, required, options', questions);
-  if (computed.length) {
+}
+
+/**
+ * Writes an encoded batch into the job tables by COPY (jobs, their principles and their
+ * questions), then computes the documents Node left out, as `insertJobsInBulk` computes them.
+ * Call inside the import's transaction on a node-postgres connection.
+ */
+export async function writeJobCopy(tx: Db, batch: JobCopy): Promise<void> {
+  const client = (tx as unknown as { session: { client: pg.PoolClient } }).session.client;
+  const copy = async (table: string, columns: string, data: Uint8Array | null) => {
+    if (!data) return;
+    // A batch from a worker arrives as a plain Uint8Array; the stream wants a Buffer of the same bytes.
+    await pipeline(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), client.query(copyFrom(`copy ${table} (${columns}) from stdin (format binary)`)));
+  };
+  await copy('jobs', COPIED_JOB_COLUMNS, batch.jobs);
+  await copy('job_principles', 'job_id, principle_id, position', batch.principles);
+  await copy('job_questions', 'job_id, position, label, kind, required, options', batch.questions);
+  if (batch.computed.length) {
     await tx.execute(sql`
       update jobs set search_doc = ${searchDocSql('x')}
       from (select j.id, j.title, j.category, t.name as team_name, j.description_md,
               array_to_string(j.basic_qualifications || j.preferred_qualifications, ' ') as qualifications
-            from jobs j join teams t on t.id = j.team_id where j.id = any(${`{${computed.join(',')}}`}::int[])) x
+            from jobs j join teams t on t.id = j.team_id where j.id = any(${`{${batch.computed.join(',')}}`}::int[])) x
       where jobs.id = x.id`);
   }
-  return rows.length;
 }
 
 /** Adds `words` (word → how many new open titles use it) to the title words. Call inside a transaction. */
@@ -542,6 +572,10 @@ const JOB_TABLES = ['jobs', 'job_principles', 'job_questions'];
  * jobs, teams and principles; checking one row costs as much as inserting it). Putting a key
  * back checks every row at once. Inside the import's transaction, so a failed import restores
  * them all; until it ends, the job tables, teams and principles are locked for writes and reads.
+ * The foreign keys come back NOT VALID (checked for new rows at once); the imported rows are
+ * checked after the commit (uncheckedJobKeys), side by side with other work and without locking
+ * out readers or writers. That check cannot fail: teams and principles stay locked from here
+ * to the commit, so the ones an import resolves after this call are still there.
  *
  * It also keeps the imported jobs whole in their pages (toast_tuple_target at its maximum until
  * the end): a job of a few kilobytes would otherwise have its description compressed (English
@@ -563,7 +597,8 @@ export async function deferJobIndexesWhenEmpty(tx: Db): Promise<string[]> {
     tx,
     sql`
       select format('alter table %I drop constraint %I', c.relname, k.conname) as drop,
-        format('alter table %I add constraint %I %s', c.relname, k.conname, pg_get_constraintdef(k.oid)) as restore
+        format('alter table %I add constraint %I %s', c.relname, k.conname, pg_get_constraintdef(k.oid))
+          || case when k.contype = 'f' then ' not valid' else '' end as restore
       from pg_constraint k join pg_class c on c.oid = k.conrelid
       where c.relnamespace = current_schema()::regnamespace and c.relname in (${tables})
         and ((c.relname = 'jobs' and k.contype = 'u') or k.contype = 'f')
@@ -593,6 +628,35 @@ export async function restoreJobIndexes(tx: Db, statements: string[]): Promise<v
   if (statements.length === 0) return;
   await tx.execute(sql`set local maintenance_work_mem = '1GB'`);
   for (const statement of statements) await tx.execute(sql.raw(statement));
+}
+
+/**
+ * Runs a check of uncheckedJobKeys. It joins every row to the table it refers to, jobs itself for
+ * principles and questions: with memory enough to hash the jobs in one go, and nothing compiled
+ * for a query that runs once.
+ */
+export async function checkJobKey(db: Db, check: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql.raw(check));
+  });
+}
+
+/**
+ * The foreign keys of the job tables not yet checked against every row (put back NOT VALID by
+ * an import into an empty catalogue), each with the statement that checks it. Checking takes
+ * a lock that lets the table be read and written meanwhile.
+ */
+export async function uncheckedJobKeys(db: Db): Promise<Array<{ table: string; check: string }>> {
+  return queryRows(
+    db,
+    sql`select c.relname as table, format('alter table %I validate constraint %I', c.relname, k.conname) as check
+      from pg_constraint k join pg_class c on c.oid = k.conrelid
+      where c.relnamespace = current_schema()::regnamespace and c.relname in (${sql.join(JOB_TABLES.map((t) => sql`${t}`), sql`, `)})
+        and not k.convalidated
+      order by k.conname`,
+  );
 }
 
 /** A job as export writes it: every field of the job input, teams and principles by slug. */

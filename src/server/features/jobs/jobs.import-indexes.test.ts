@@ -18,8 +18,8 @@ const schema = async () => ({
   indexes: await rows<{ indexname: string; indexdef: string }>(
     sql`select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename in ('jobs', 'job_principles', 'job_questions') order by indexname`,
   ),
-  constraints: await rows<{ table: string; conname: string; def: string }>(
-    sql`select c.conrelid::regclass::text as table, c.conname, pg_get_constraintdef(c.oid) as def from pg_constraint c
+  constraints: await rows<{ table: string; conname: string; def: string; convalidated: boolean }>(
+    sql`select c.conrelid::regclass::text as table, c.conname, pg_get_constraintdef(c.oid) as def, c.convalidated from pg_constraint c
         where c.conrelid::regclass::text in ('jobs', 'job_principles', 'job_questions', 'teams', 'principles')
            or c.confrelid::regclass::text in ('jobs', 'teams', 'principles')
         order by 1, 2`,
@@ -56,5 +56,16 @@ describe(`a bulk import into an empty catalogue on ${testEngine}`, () => {
     expect(await strayTables()).toEqual([]);
     const found = await rows<{ n: number }>(sql`select count(*)::int as n from jobs where search_doc @@ to_tsquery('english', 'rebuilt')`);
     expect(found[0]!.n).toBe(1);
+  });
+
+  it('checks at the next import a foreign key that an import stopped before checking', async () => {
+    const before = await schema();
+    const key = before.constraints.find((c) => c.conname === 'job_principles_principle_id_principles_id_fk')!;
+    // As an import into an empty catalogue leaves it between its commit and its check.
+    await t.database.db.execute(sql.raw(`alter table job_principles drop constraint ${key.conname}`));
+    await t.database.db.execute(sql.raw(`alter table job_principles add constraint ${key.conname} ${key.def} not valid`));
+    expect((await schema()).constraints.find((c) => c.conname === key.conname)!.convalidated).toBe(false);
+    await importJobInputs({ db: t.database.db, chunks: [[buildJob()]] });
+    expect(await schema()).toEqual(before);
   });
 });

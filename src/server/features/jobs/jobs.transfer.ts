@@ -12,11 +12,11 @@ import {
   addTitleWords,
   advanceRequisitionNumbering,
   claimRequisitionIds,
-  copyJobs,
   countTitleWords,
   createJobStaging,
   deferJobIndexesWhenEmpty,
   documentTexts,
+  drawJobIds,
   dropJobStaging,
   insertJobsInBulk,
   jobColumns,
@@ -26,12 +26,16 @@ import {
   stageJobs,
   stagingTableName,
   streamAllJobs,
+  checkJobKey,
+  uncheckedJobKeys,
+  writeJobCopy,
   type ExportedJob,
 } from './jobs.bulk.ts';
+import { CopyEncoder } from './copy-encoder.ts';
 import { readJobInput } from './jobs.input.ts';
 import { findTeamsAndPrinciplesBySlug, type JobRow } from './jobs.repository.ts';
 import { resolveJob, type RowIssue } from './jobs.service.ts';
-import { SearchDocuments } from './search-document.ts';
+import { parseTextsWith, SearchDocuments } from './search-document.ts';
 
 // `dayone import` and `dayone export`: jobs to and from JSON or CSV files, streamed both ways
 // so a file of a million jobs never sits in memory. docs/jobs-import.md describes the formats.
@@ -208,10 +212,18 @@ async function importRecords({
   batchSize: number;
 }): Promise<{ imported: number; skipped: RowIssue[] }> {
   const result = await writeRecords({ db, records, skipInvalid, batchSize });
-  // Fresh planner statistics after a bulk load: PGlite has no autovacuum to gather them, and
-  // a server's would come minutes later; without them search plans guess badly. On a server
-  // the tables are analyzed side by side, each on its own connection.
-  if (result.imported > 0) await Promise.all(ANALYZED_TABLES.map((table) => db.execute(sql.raw(`analyze ${table}`))));
+  // After the commit: the foreign keys an import into an empty catalogue put back unchecked are
+  // checked against its rows, and the tables get fresh planner statistics (PGlite has no
+  // autovacuum to gather them, and a server's would come minutes later; without them search
+  // plans guess badly). On a server the tables are done side by side, each on its own connection.
+  const keys = await uncheckedJobKeys(db);
+  const analyzed = result.imported > 0 ? ANALYZED_TABLES : [];
+  await Promise.all(
+    [...new Set([...keys.map((k) => k.table), ...analyzed])].map(async (table) => {
+      for (const key of keys) if (key.table === table) await checkJobKey(db, key.check);
+      if (analyzed.includes(table)) await db.execute(sql.raw(`analyze ${table}`));
+    }),
+  );
   return result;
 }
 
@@ -264,7 +276,6 @@ async function writeRecords({
   const staging = hasConnectionsToSpare(db) ? Array.from({ length: STAGING_LANES }, (_, lane) => stagingTableName(`${suffix}${lane}`)) : undefined;
   try {
     return await db.transaction(async (tx) => {
-      const refs = await findTeamsAndPrinciplesBySlug(tx);
       if (staging) {
         await lockImportsAndSweepStaging(tx);
         // Compressing the large values is the costliest part of storing a row; lz4 is several
@@ -280,6 +291,9 @@ async function writeRecords({
       // Loading into an empty catalogue: build the secondary indexes, and check the constraints
       // that are otherwise checked row by row, once at the end, which is far cheaper.
       const deferred = await deferJobIndexesWhenEmpty(tx);
+      // Read after that: into an empty catalogue, teams and principles are now locked until the
+      // commit, so every one the jobs name is still there when their keys are checked.
+      const refs = await findTeamsAndPrinciplesBySlug(tx);
       // On a server, an empty catalogue is filled by COPY; otherwise batches are staged and moved in.
       const copying = staging !== undefined && deferred.length > 0;
       if (staging && !copying) for (const table of staging) await createJobStaging(db, table);
@@ -390,8 +404,12 @@ function batchWriter({
   refused: () => boolean;
 }): BatchWriter {
   const lanes: Array<Promise<unknown>> = Array.from({ length: staging ? STAGING_LANES : 0 }, () => Promise.resolve());
-  // Staged batches carry their search documents built here, each distinct chunk of text parsed once.
-  const documents = new SearchDocuments(db);
+  // Staged batches carry their search documents built here, each distinct chunk of text parsed
+  // once; copied batches have theirs built on a worker thread with the rest of their encoding.
+  const documents = new SearchDocuments(parseTextsWith(db));
+  const encoder = copying ? new CopyEncoder(parseTextsWith(db)) : undefined;
+  /** Claims and draws the ids of copied batches on the transaction, in file order. */
+  let numbering: Promise<unknown> = Promise.resolve();
   const unwritten: Array<Promise<void>> = [];
   const titleWords = new Map<string, number>();
   let written: Promise<void> = Promise.resolve();
@@ -440,15 +458,37 @@ function batchWriter({
     return moveStagedJobs(tx, table, batch, free.length === rows.length ? [] : rows.filter((r) => !kept.has(r)).map((r) => r.row));
   };
 
-  /** Copies a batch into the job tables (an empty catalogue: every row is free, only the numbering moves). */
-  const copy = async (rows: ValidRow[], built: Array<Buffer | null>): Promise<number> => {
-    await claim(rows);
-    if (stopped()) return 0;
-    countTitleWords(rows, titleWords);
-    return copyJobs(tx, rows, built);
+  /**
+   * Numbers a batch for COPY and has the worker encode it (an empty catalogue: every row is
+   * free, only the requisition numbering moves past the file's own ids); resolves to the
+   * encoded batch, or undefined once the import has stopped.
+   */
+  const encode = (rows: ValidRow[]) => {
+    const drawn = numbering.then(async () => {
+      if (stopped()) return undefined;
+      await claim(rows);
+      return drawJobIds(tx, rows);
+    });
+    numbering = drawn.catch(() => {});
+    const encoded = drawn.then((ids) => (ids && !stopped() ? encoder!.encode(rows, ids, new Date().toISOString()) : undefined));
+    // A failure is reported by the write that awaits it, unless the import stopped before that write.
+    encoded.catch(() => {});
+    return encoded;
   };
 
-  const settle = () => Promise.all([written, ...lanes]);
+  /** Copies an encoded batch into the job tables; returns how many jobs it added. */
+  const copy = async (rows: ValidRow[], encoded: ReturnType<typeof encode>): Promise<number> => {
+    const batch = await encoded;
+    if (!batch || stopped()) return 0;
+    countTitleWords(rows, titleWords);
+    await writeJobCopy(tx, batch);
+    return rows.length;
+  };
+
+  const settle = async () => {
+    await Promise.all([written, ...lanes]);
+    await encoder?.close();
+  };
 
   return {
     async write(rows) {
@@ -456,8 +496,8 @@ function batchWriter({
       if (failure) throw failure.error;
       let write: () => Promise<number>;
       if (copying) {
-        const built = await documents.build(rows.map(documentTexts));
-        write = () => copy(rows, built);
+        const encoded = encode(rows);
+        write = () => copy(rows, encoded);
       } else if (staging) {
         const batch = batches++;
         const columns = jobColumns(rows, await documents.build(rows.map(documentTexts)));

@@ -5,7 +5,7 @@ import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { testEngine } from '../../../../test/support/test-db.ts';
 import { generateDemoJobsChunks } from './demo-jobs.ts';
 import { importJobInputs } from './jobs.transfer.ts';
-import { documentText, SearchDocuments, type DocumentTexts } from './search-document.ts';
+import { documentText, parseTextsWith, SearchDocuments, type DocumentTexts } from './search-document.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -58,7 +58,7 @@ describe(`search documents built in Node on ${testEngine}`, () => {
   it('equal what PostgreSQL computes for demo jobs, byte for byte', async () => {
     const [chunk] = [...generateDemoJobsChunks({ count: 400, chunkSize: 400, seed: 7, now: new Date('2026-01-01'), teams: ['amazon-web-services', 'legal'], principles: [] })];
     const jobs: DocumentTexts[] = chunk!.map((j) => [j.title, `${j.category} Legal`, `${j.description} ${[...j.basicQualifications!, ...j.preferredQualifications!].join(' ')}`]);
-    const built = await new SearchDocuments(t.database.db).build(jobs);
+    const built = await new SearchDocuments(parseTextsWith(t.database.db)).build(jobs);
     expect(built.every((d) => d !== null)).toBe(true);
     expect(built.map((d) => documentText(d!))).toEqual(await databaseDocuments(jobs));
   });
@@ -67,7 +67,7 @@ describe(`search documents built in Node on ${testEngine}`, () => {
     const next = random(20261206);
     const jobs: DocumentTexts[] = Array.from({ length: 600 }, () => [randomText(next, 4), randomText(next, 3), randomText(next, 40)]);
     // A small memory forces chunks to be forgotten and asked for again midway.
-    const documents = new SearchDocuments(t.database.db, 500);
+    const documents = new SearchDocuments(parseTextsWith(t.database.db), 500);
     const built = [...(await documents.build(jobs.slice(0, 300))), ...(await documents.build(jobs.slice(300)))];
     const expected = await databaseDocuments(jobs);
     const mismatches = jobs.flatMap((texts, i) => (built[i] && documentText(built[i]) !== expected[i] ? [{ texts, built: documentText(built[i]), expected: expected[i] }] : []));
@@ -76,7 +76,7 @@ describe(`search documents built in Node on ${testEngine}`, () => {
   });
 
   it('leaves to PostgreSQL what it cannot vouch for: tags, text that is not well-formed, very long chunks, a word repeated past the position limits', async () => {
-    const built = await new SearchDocuments(t.database.db).build([
+    const built = await new SearchDocuments(parseTextsWith(t.database.db)).build([
       ['Engineer', 'Legal', 'Write <b>bold</b> code'],
       ['Engineer', 'Legal', 'A lone \ud800 surrogate'],
       ['Engineer', 'Legal', `see ${'x'.repeat(600)}`],

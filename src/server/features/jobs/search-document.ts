@@ -36,6 +36,19 @@ const SENTINEL = 'qzx';
 /** Marks a text's first chunk in the memory of chunks: NUL never occurs in PostgreSQL text. */
 const AT_START = '\u0000';
 
+/** PostgreSQL's `to_tsvector('english', text)` of each text, in its text form, in order. */
+export type TextParser = (texts: string[]) => Promise<string[]>;
+
+/** A TextParser asking `db`, one statement for all the texts. */
+export function parseTextsWith(db: Db): TextParser {
+  return async (texts) => {
+    const result = (await db.execute(sql`
+      select to_tsvector('english', t)::text as doc
+      from json_array_elements_text(${JSON.stringify(texts)}::json) with ordinality as x(t, n) order by n`)) as unknown as { rows: Array<{ doc: string }> };
+    return result.rows.map((r) => r.doc);
+  };
+}
+
 /**
  * Builds search documents batch by batch, asking the database only for chunks it has not seen
  * (one statement per batch). Past `limit` chunks remembered, it starts afresh at the next batch.
@@ -55,10 +68,14 @@ export class SearchDocuments {
   private occurrenceIds = new Int32Array(4096);
   private occurrencePositions = new Int32Array(4096);
 
-  constructor(
-    private readonly db: Db,
-    private readonly limit = 300_000,
-  ) {}
+  private readonly parse: TextParser;
+  private readonly limit: number;
+
+  /** `parse` is PostgreSQL's parser (parseTextsWith); past `limit` chunks remembered, the memory starts afresh. */
+  constructor(parse: TextParser, limit = 300_000) {
+    this.parse = parse;
+    this.limit = limit;
+  }
 
   /** Each job's document in PostgreSQL's binary format of a tsvector, or null where PostgreSQL must compute it. */
   async build(jobs: readonly DocumentTexts[]): Promise<Array<Buffer | null>> {
@@ -98,13 +115,10 @@ export class SearchDocuments {
    * start) and before a space and a sentinel, whose position tells how many the chunk takes.
    */
   private async learn(chunks: string[]): Promise<void> {
-    const given = chunks.map((c) => (c.startsWith(AT_START) ? [1, c.slice(1)] : [0, c]));
-    const result = (await this.db.execute(sql`
-      select to_tsvector('english', case when (c->>0)::int = 1 then '' else ${`${SENTINEL} `} end || (c->>1) || ${` ${SENTINEL}`})::text as doc
-      from json_array_elements(${JSON.stringify(given)}::json) with ordinality as x(c, n) order by n`)) as unknown as { rows: Array<{ doc: string }> };
+    const docs = await this.parse(chunks.map((c) => (c.startsWith(AT_START) ? `${c.slice(1)} ${SENTINEL}` : `${SENTINEL} ${c} ${SENTINEL}`)));
     const known = this.bytes.length;
-    result.rows.forEach(({ doc }, i) => {
-      const shift = given[i]![0] === 1 ? 0 : 1;
+    docs.forEach((doc, i) => {
+      const shift = chunks[i]!.startsWith(AT_START) ? 0 : 1;
       const lexemes: number[] = [];
       const offsets: number[] = [];
       let width = 0;
