@@ -467,7 +467,7 @@ function batchWriter({
     const drawn = numbering.then(async () => {
       if (stopped()) return undefined;
       await claim(rows);
-      return drawJobIds(tx, rows);
+      return stopped() ? undefined : drawJobIds(tx, rows);
     });
     numbering = drawn.catch(() => {});
     const encoded = drawn.then((ids) => (ids && !stopped() ? encoder!.encode(rows, ids, new Date().toISOString()) : undefined));
@@ -485,8 +485,9 @@ function batchWriter({
     return rows.length;
   };
 
+  // Every statement under way on the transaction is awaited, numbering included.
   const settle = async () => {
-    await Promise.all([written, ...lanes]);
+    await Promise.all([written, numbering, ...lanes]);
     await encoder?.close();
   };
 
