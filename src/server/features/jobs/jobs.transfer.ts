@@ -11,6 +11,7 @@ import { generateDemoJobsChunks } from './demo-jobs.ts';
 import {
   addTitleWords,
   advanceRequisitionNumbering,
+  checkJobKey,
   claimRequisitionIds,
   countTitleWords,
   createJobStaging,
@@ -26,7 +27,6 @@ import {
   stageJobs,
   stagingTableName,
   streamAllJobs,
-  checkJobKey,
   uncheckedJobKeys,
   writeJobCopy,
   type ExportedJob,

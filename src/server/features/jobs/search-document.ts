@@ -68,14 +68,11 @@ export class SearchDocuments {
   private occurrenceIds = new Int32Array(4096);
   private occurrencePositions = new Int32Array(4096);
 
-  private readonly parse: TextParser;
-  private readonly limit: number;
-
   /** `parse` is PostgreSQL's parser (parseTextsWith); past `limit` chunks remembered, the memory starts afresh. */
-  constructor(parse: TextParser, limit = 300_000) {
-    this.parse = parse;
-    this.limit = limit;
-  }
+  constructor(
+    private readonly parse: TextParser,
+    private readonly limit = 300_000,
+  ) {}
 
   /** Each job's document in PostgreSQL's binary format of a tsvector, or null where PostgreSQL must compute it. */
   async build(jobs: readonly DocumentTexts[]): Promise<Array<Buffer | null>> {
