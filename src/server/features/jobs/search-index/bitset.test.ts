@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../demo-jobs.ts';
-import { add, andCount, count, countRange, forEach, has, wordsFor } from './bitset.ts';
+import { add, andCount, count, countRange, forEach, has, popcount32, wordsFor } from './bitset.ts';
 
 describe('bitsets', () => {
+  it('counts the bits of a word, the sign bit too', () => {
+    const random = mulberry32(5);
+    const slow = (x: number) => [...Array(32).keys()].filter((b) => (x >>> b) & 1).length;
+    for (const x of [0, 1, -1, 0x80000000 | 0, 0x7fffffff, 0xffff, 0xffff0000 | 0]) expect(popcount32(x), String(x)).toBe(slow(x));
+    for (let i = 0; i < 1000; i++) {
+      const x = Math.floor(random() * 2 ** 32) | 0;
+      expect(popcount32(x)).toBe(slow(x));
+    }
+  });
+
   it('counts the members in any range, against counting them one by one', () => {
     const random = mulberry32(11);
     for (let round = 0; round < 200; round++) {

@@ -180,8 +180,10 @@ describe('the in-memory search index against a plain reference', () => {
     const index = new SearchIndex();
     for (const j of jobs) index.upsert(j);
     index.prepare();
+    // Late jobs bring places combos the last build did not know, some with towns never seen before.
     for (let i = 0; i < 500; i++) {
-      const late = { ...job(), id: 100_000 + i };
+      const base = { ...job(), id: 100_000 + i };
+      const late = i % 5 === 0 ? { ...base, cities: [`New town ${i % 3}`, ...several(many, 2)] } : i % 5 === 1 ? { ...base, cities: [`New town ${i % 3}`] } : base;
       jobs.push(late);
       index.upsert(late);
     }
@@ -189,6 +191,7 @@ describe('the in-memory search index against a plain reference', () => {
     for (const filters of [
       { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [] },
       { team: [], category: [], city: ['Town 3', 'Town 350'], country: [], workplace: ['hybrid'], type: [], level: [] },
+      { team: [], category: [], city: ['New town 1'], country: [], workplace: [], type: [], level: [] },
       { team: ['team-1'], category: ['category-7'], city: [], country: ['CA', 'CB'], workplace: [], type: [], level: [3, 4] },
       { team: [], category: [], city: [], country: ['CA', 'CB'], workplace: [], type: [], level: [], posted: 7 },
     ] satisfies IndexFilters[]) {
