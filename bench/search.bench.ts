@@ -4,8 +4,9 @@
 //   broad        one common word ("customer", in about 15% of jobs), ranked, with facet counts
 //   filter-only  two filters, no words, newest first, with facet counts
 // Each class runs through HTTP (autocannon, 16 connections, GET /api/v1/jobs on a server in its
-// own process, result cache off so every request searches) and as the floor: the same search
-// service in-process, no HTTP, at the same concurrency, on the in-memory index. For reference the
+// own process, result cache off so every request searches; BENCH_ROUNDS rounds, the median
+// judged) and as the floor: the same search service in-process, no HTTP, at the same
+// concurrency, on the in-memory index. For reference the
 // old single-statement SQL search (what runs while the index loads) is timed alone, a few times.
 // Figures go to bench/results/search-<engine>.json.
 // Targets: PostgreSQL at 1M p95 ≤ 50 ms; PGlite at 100k p95 ≤ 100 ms; HTTP ≤ 2× the floor.
@@ -37,6 +38,12 @@ const TARGET_P95 = ENGINE === 'pglite' ? 100 : 50;
  * this machine would run; PGlite belongs to one process.
  */
 const PROCESSES = ENGINE === 'postgres' ? Number(process.env.BENCH_PROCESSES ?? availableParallelism()) : 1;
+/**
+ * HTTP rounds per class, taken in turn (narrow, broad, filter-only, narrow, …): on a shared VM one
+ * 15-second round can be half as fast as the next for the same code, so each class is judged by
+ * the median of its rounds' p95, and every round is written out.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const TEAMS = ['amazon-web-services', 'e-commerce', 'legal', 'finance-administration', 'seller-service', 'amazon-devices-services'];
 const WORDS = ['data engineer', 'product manager', 'financial analyst', 'software development engineer', 'solutions architect', 'operations manager', 'counsel', 'designer'];
@@ -203,19 +210,28 @@ try {
   }
   if (readyInARow < 4 * PROCESSES) throw new Error('the server processes did not load their indexes in 20 minutes');
   console.log(`server ready with its index in ${round((performance.now() - started) / 1000)} s`);
+  const rounds: Record<string, Array<Awaited<ReturnType<typeof http>>>> = {};
+  for (let r = 1; r <= ROUNDS; r++) {
+    for (const [name, queries] of Object.entries(CLASSES)) {
+      const measured = await http(url, queries);
+      (rounds[name] ??= []).push(measured);
+      console.log(`http  ${name.padEnd(12)} round ${r}: ${JSON.stringify(measured)}`);
+    }
+  }
   for (const [name, queries] of Object.entries(CLASSES)) {
-    const measured = await http(url, queries);
     const f = floors[name]!;
+    const byP95 = [...rounds[name]!].sort((a, b) => a.latencyMs.p95 - b.latencyMs.p95);
+    const median = byP95[Math.floor(byP95.length / 2)]!;
     results[name] = {
       queries: queries.map((q) => `/api/v1/jobs?${q}`),
-      http: measured,
+      http: median,
+      httpRounds: rounds[name],
       floor: f,
       sqlAlone: sqls[name],
-      httpToFloorP95: round(measured.latencyMs.p95 / Math.max(f.latencyMs.p95, 0.01)),
+      httpToFloorP95: round(median.latencyMs.p95 / Math.max(f.latencyMs.p95, 0.01)),
       p95TargetMs: TARGET_P95,
-      met: measured.latencyMs.p95 <= TARGET_P95 && measured.latencyMs.p95 <= 2 * f.latencyMs.p95,
+      met: median.latencyMs.p95 <= TARGET_P95 && median.latencyMs.p95 <= 2 * f.latencyMs.p95,
     };
-    console.log(`http  ${name.padEnd(12)} ${JSON.stringify(measured)}`);
   }
 } finally {
   server.kill('SIGTERM');
@@ -233,9 +249,10 @@ await writeFile(
       connections: CONNECTIONS,
       serverProcesses: PROCESSES,
       durationSeconds: SECONDS,
+      httpRounds: ROUNDS,
       indexLoad: load,
       notes:
-        'http = GET /api/v1/jobs on the real server (`dayone serve` with WEB_CONCURRENCY=serverProcesses, each process holding its own index) with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index and reads the catalogue version from the database; requests cycle through the listed queries. floor = the same search service in-process at the same concurrency, no HTTP. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
+        'http = GET /api/v1/jobs on the real server (`dayone serve` with WEB_CONCURRENCY=serverProcesses, each process holding its own index) with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index and reads the catalogue version from the database; requests cycle through the listed queries; each class is measured in httpRounds rounds of durationSeconds, taken in turn across the classes, and `http` is the round with the median p95 (all rounds in `httpRounds`). floor = the same search service in-process at the same concurrency, no HTTP. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
       machine: machineFacts(),
       classes: results,
     },
