@@ -26,6 +26,7 @@ import { careersRoutes } from './features/careers/careers.routes.ts';
 import { createContentService, type ContentService } from './features/content/content.service.ts';
 import { feedsRoutes } from './features/feeds/feeds.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { watchCatalogVersion } from './features/jobs/catalog-version.ts';
 import { jobsRoutes } from './features/jobs/jobs.routes.ts';
 import { createJobSearch } from './features/jobs/search.service.ts';
 import { createSearchIndexSync } from './features/jobs/search-index/search-index.sync.ts';
@@ -186,7 +187,16 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
   const searchIndex = createSearchIndexSync({ db: database.db, onError: (error) => app.log.error({ err: error }, 'search index') });
   await Promise.race([searchIndex.start(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   app.addHook('onClose', () => searchIndex.stop());
-  const search = createJobSearch({ db: database.db, publicUrl: config.publicUrl, teamName, index: searchIndex, cacheEntries: config.searchCacheEntries });
+  const catalogVersion = await watchCatalogVersion(database);
+  app.addHook('onClose', () => catalogVersion.close());
+  const search = createJobSearch({
+    db: database.db,
+    publicUrl: config.publicUrl,
+    teamName,
+    index: searchIndex,
+    cacheEntries: config.searchCacheEntries,
+    catalogVersion: catalogVersion.read,
+  });
 
   healthRoutes(app, { database, searchIndex });
   careersRoutes(app, { content, site, publicUrl: config.publicUrl });

@@ -35,6 +35,13 @@ export interface Database {
   migrate(folder?: string): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * PGlite only: calls `onNotify` for each NOTIFY on `channel`, before the statement whose commit
+   * sent it returns, and resolves (listening) with a function that stops it. The process that owns
+   * the database runs every commit, so a value read from it stays true until a notice says
+   * otherwise. Absent on a server: another node's commit reaches a listener late.
+   */
+  readonly listenToCommits?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -95,6 +102,12 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     migrate: (folder = migrationsFolder) => migratePglite(db as never, { migrationsFolder: folder }),
     ping: async () => {
       await db.execute(sql`select 1`);
+    },
+    // PGlite parses the notice out of the commit's own reply and queues the callback as a
+    // microtask, so it runs before the committing caller resumes (client.test.ts checks it).
+    listenToCommits: async (channel, onNotify) => {
+      const stop = await client.listen(channel, () => onNotify());
+      return () => stop();
     },
     close: async () => {
       await client.close();

@@ -54,6 +54,7 @@ export function createJobSearch({
   cacheEntries = 1000,
   cacheTtlMs = 60_000,
   index,
+  catalogVersion = sharedRead(() => findCatalogVersion(db)),
 }: {
   db: Db;
   /** The in-memory index; without it (or while it loads) every search runs in SQL. */
@@ -64,12 +65,12 @@ export function createJobSearch({
   /** How many distinct searches to keep; 0 turns the cache off. */
   cacheEntries?: number;
   cacheTtlMs?: number;
+  /** Reads the catalogue version (see catalog-version.ts); by default once per search, shared by searches that ask at once. */
+  catalogVersion?: () => Promise<number>;
 }): JobSearch {
   const parse = (q: string) => parseSearchQuery(q, synonyms);
   const cache = new Map<string, { version: number; at: number; result: SearchResult }>();
   const indexQuery = createIndexQueries(db);
-  // Every search checks the version; searches arriving together share one read of it.
-  const catalogVersion = sharedRead(() => findCatalogVersion(db));
   /**
    * What searches read again and again and only a job change alters: each job's public form and
    * each word's typo correction. Dropped when the catalogue version moves, and every `cacheTtlMs`
