@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CachedBody, negotiateEncoding } from './cached-body.ts';
+import { CachedBody, jsonBody, negotiateEncoding } from './cached-body.ts';
 
 const text = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ id: i, title: `Job number ${i}`, note: `Zoë ${i * 7919} 李小龙` })));
 
@@ -34,3 +34,36 @@ describe('a cached body', () => {
     expect(negotiateEncoding(undefined)).toBe('identity');
   });
 });
+
+describe('a JSON body', () => {
+  const value = {
+    plain: 'Software Development Engineer',
+    accents: 'São Paulo, Zoë, Málaga',
+    wide: '李小龙 … “quoted” – dash',
+    emoji: 'ship it 🚀 now',
+    loneSurrogate: 'half \ud83d pair',
+    separators: 'line\u2028para\u2029end',
+    controls: 'tab\tnew\nline "quote" \\ back',
+    latin1Edge: '\u0080\u00ff\u0100\uffff',
+    nested: [{ count: 3, pay: { min: 43.1, max: 66.6 } }, null, true],
+  };
+
+  it('is plain ASCII that parses, as UTF-8, back to the same value', () => {
+    const bytes = jsonBody(value).variant('identity').bytes;
+    expect(bytes.every((byte) => byte < 0x80)).toBe(true);
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual(value);
+    expect(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))).toEqual(value);
+  });
+
+  it('keeps ASCII text as JSON.stringify writes it, and escapes the rest', () => {
+    const bytes = jsonBody({ a: 'plain "text"', b: 'é', c: '🚀' }).variant('identity').bytes.toString('latin1');
+    expect(bytes).toBe('{"a":"plain \\"text\\"","b":"\\u00e9","c":"\\ud83d\\ude80"}');
+  });
+
+  it('is served as JSON in UTF-8 and compressed like any body', () => {
+    const body = jsonBody(value);
+    expect(body.contentType).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(gunzipSync(body.variant('gzip').bytes).toString())).toEqual(value);
+  });
+});
+

@@ -6,7 +6,7 @@ import type { ContentSnapshot } from '../../../shared/contracts/content.ts';
 import { jobPath, type PublicJob } from '../../../shared/contracts/jobs.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
-import { CachedBody, sendCached } from '../../http/cached-body.ts';
+import { CachedBody, jsonBody, sendCached } from '../../http/cached-body.ts';
 import { renderMarkdown } from '../../markdown.ts';
 import type { ContentService } from '../content/content.service.ts';
 import { parseJobId, parseSearchParams } from '../jobs/jobs.routes.ts';
@@ -29,8 +29,8 @@ export function apiRoutes(
 ): void {
   const { db, search, content, publicUrl } = deps;
   const document = openApiDocument(publicUrl);
-  const documentBody = new CachedBody(JSON.stringify(document), 'application/json; charset=utf-8', true);
-  const json = (value: unknown) => new CachedBody(JSON.stringify(value), 'application/json; charset=utf-8');
+  const documentBody = jsonBody(document, true);
+  const json = (value: unknown) => jsonBody(value);
 
   // Careers widgets on other sites read these from the browser.
   app.addHook('onRequest', async (request, reply) => {
