@@ -104,7 +104,7 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
       await db.execute(sql`select 1`);
     },
     // PGlite parses the notice out of the commit's own reply and queues the callback as a
-    // microtask, so it runs before the committing caller resumes (client.test.ts checks it).
+    // microtask, so it runs before the committing caller resumes (catalog-version.test.ts checks it).
     listenToCommits: async (channel, onNotify) => {
       const stop = await client.listen(channel, () => onNotify());
       return () => stop();
