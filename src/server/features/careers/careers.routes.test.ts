@@ -103,6 +103,22 @@ describe('public content pages', () => {
     },
   );
 
+  it.each(['/', '/api/v1/jobs', '/api/v1/openapi.json', '/no-such-page'])('sends the same security headers with %s', async (path) => {
+    const { headers } = await get(path);
+    expect(headers['content-security-policy']).toBe(
+      "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none';upgrade-insecure-requests",
+    );
+    expect(headers).toMatchObject({
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+    });
+    // The test app's public URL is https, so browsers are told to keep to it.
+    expect(headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  });
+
   it('marks the current section in the navigation', async () => {
     const { body } = await get('/principles/ownership');
     expect(body).toContain('<a href="/principles" class="nav__link" aria-current="page">');
