@@ -107,7 +107,10 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     // microtask, so it runs before the committing caller resumes (catalog-version.test.ts checks it).
     listenToCommits: async (channel, onNotify) => {
       const stop = await client.listen(channel, () => onNotify());
-      return () => stop();
+      // Nothing to stop once the database is closed (its owner may close it first).
+      return async () => {
+        if (!client.closed) await stop();
+      };
     },
     close: async () => {
       await client.close();

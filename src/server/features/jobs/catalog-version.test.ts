@@ -76,4 +76,13 @@ describe(`the catalogue version on ${testEngine}`, () => {
     for (let i = 0; i < 5; i++) await version.read();
     expect(statements).toHaveBeenCalledTimes(testEngine === 'pglite' ? 0 : 5);
   });
+
+  it('stops quietly when its database was closed first', async () => {
+    const other = await freshDatabase();
+    await other.migrate();
+    const watched = await watchCatalogVersion(other);
+    expect(await watched.read()).toBe(0);
+    await other.close();
+    await expect(watched.close()).resolves.toBeUndefined();
+  });
 });
