@@ -1118,7 +1118,7 @@ export class SearchIndex {
     const country = facets.includes('country') ? counts.country : undefined;
     const spread = this.placeSpread;
     const built = spread?.combos ?? 0;
-    const spreadCost = ((spread?.entries ?? 0) * COST.spread) + (combos - built) * COST.combo;
+    const spreadCost = (spread?.entries ?? 0) * COST.spread + (combos - built) * COST.combo;
     if (members * COST.direct < members * COST.member + spreadCost) {
       const placeCombo = this.placeCombo;
       for (const d of this.membersOf(set, members)) {
