@@ -30,7 +30,6 @@ export function apiRoutes(
   const { db, search, content, publicUrl } = deps;
   const document = openApiDocument(publicUrl);
   const documentBody = jsonBody(document, true);
-  const json = (value: unknown) => jsonBody(value);
 
   // Careers widgets on other sites read these from the browser.
   app.addHook('onRequest', async (request, reply) => {
@@ -46,7 +45,7 @@ export function apiRoutes(
   app.get('/api/v1/jobs', async (request, reply) => {
     const { params: _params, ...result } = await search.search(parseSearchParams(request.query));
     if (result.page > Math.max(result.pageCount, 1)) throw new NotFoundError(`There is no page ${result.page}: this search has ${result.pageCount} page(s).`);
-    return sendCached(request, reply, json(result), JSON_CACHE);
+    return sendCached(request, reply, jsonBody(result), JSON_CACHE);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request, reply) => {
@@ -54,7 +53,7 @@ export function apiRoutes(
     const data = await findJobPage({ db, id });
     if (!data) throw new NotFoundError(`There is no job with the id ${id}.`);
     if (data.kind === 'closed') throw new AppError(410, 'gone', `Job ${id} is no longer open.`);
-    return sendCached(request, reply, json(toApiJob(data.job, publicUrl)), JSON_CACHE);
+    return sendCached(request, reply, jsonBody(toApiJob(data.job, publicUrl)), JSON_CACHE);
   });
 
   const entries = (kind: 'teams' | 'principles') => {
@@ -62,6 +61,6 @@ export function apiRoutes(
     if (!snapshot) throw new AppError(503, 'no_content', 'No content pack is loaded yet.');
     return snapshot[kind].map((e) => ({ slug: e.slug, name: e.name, summary: e.summary, url: `${publicUrl}/${kind}/${e.slug}` }));
   };
-  app.get('/api/v1/teams', (request, reply) => sendCached(request, reply, json(entries('teams')), JSON_CACHE));
-  app.get('/api/v1/principles', (request, reply) => sendCached(request, reply, json(entries('principles')), JSON_CACHE));
+  app.get('/api/v1/teams', (request, reply) => sendCached(request, reply, jsonBody(entries('teams')), JSON_CACHE));
+  app.get('/api/v1/principles', (request, reply) => sendCached(request, reply, jsonBody(entries('principles')), JSON_CACHE));
 }
