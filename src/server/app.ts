@@ -30,6 +30,7 @@ import { watchCatalogVersion } from './features/jobs/catalog-version.ts';
 import { jobsRoutes } from './features/jobs/jobs.routes.ts';
 import { createJobSearch } from './features/jobs/search.service.ts';
 import { createSearchIndexSync } from './features/jobs/search-index/search-index.sync.ts';
+import { dispatchFairly } from './http/fair-dispatch.ts';
 import { registerAssets } from './http/assets.ts';
 import { redactUrl } from './http/redact.ts';
 import { createMailService, fromAddress, type MailService } from './features/mail/mail.service.ts';
@@ -122,6 +123,8 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
   });
+  // Under load, serve connections in turn rather than in the order epoll reports them.
+  dispatchFairly(app.server);
 
   // Security headers: no script or style from anywhere but this origin, no inline script. Helmet's
   // middleware is built once (@fastify/helmet rebuilt it, CSP parsing and all, on every request:
