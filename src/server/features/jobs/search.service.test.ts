@@ -3,7 +3,9 @@ import { buildJob } from '../../../../test/support/builders.ts';
 import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { testEngine } from '../../../../test/support/test-db.ts';
 import { searchParamsSchema, type SearchParams } from '../../../shared/contracts/search.ts';
+import { asciiJson } from '../../http/cached-body.ts';
 import { createJobs } from './jobs.service.ts';
+import { searchResultJson } from './search-json.ts';
 import { createSearchIndexSync, type SearchIndexSync } from './search-index/search-index.sync.ts';
 import { createJobSearch, type JobSearch } from './search.service.ts';
 
@@ -176,6 +178,13 @@ describe.each([
     const result = await run({ q: 'privacy' });
     expect(result.jobs[0]).toMatchObject({ title: 'Corporate Counsel', url: `https://x.test/jobs/${ids.counsel}/corporate-counsel`, location: 'Seattle, WA, US' });
     expect(result.jobs[0]!.excerpt).toContain('privacy');
+  });
+
+  it('writes the API answer from kept pieces byte for byte as the general JSON writer would', async () => {
+    for (const query of [{ q: 'engineer' }, { q: 'software', sort: 'newest' }, {}, { q: 'privacy' }] as Array<Record<string, string>>) {
+      const { params: _params, ...result } = await run(query);
+      expect(searchResultJson(result)).toBe(asciiJson(result));
+    }
   });
 
   it('treats SQL-looking input as plain words', async () => {

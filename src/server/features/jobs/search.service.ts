@@ -14,6 +14,7 @@ import { FACETS, PAGE_SIZE, type Facet, type FacetValue, type JobSummary, type S
 import type { Db } from '../../db/client.ts';
 import { sharedRead } from '../../db/shared-read.ts';
 import { findJobsByIds } from './jobs.repository.ts';
+import { summaryPiecesCache } from './search-json.ts';
 import { findCatalogVersion, findCityPoint, findTitleCorrections, runSearch, textQuery, type FilterSql, type SearchRows } from './search.repository.ts';
 import { createIndexQueries } from './search-index/index-query.ts';
 import { UnsupportedQueryError, type IndexFilters } from './search-index/search-index.ts';
@@ -71,6 +72,8 @@ export function createJobSearch({
   const parse = (q: string) => parseSearchQuery(q, synonyms);
   const cache = new Map<string, { version: number; at: number; result: SearchResult }>();
   const indexQuery = createIndexQueries(db);
+  /** Each job's summary JSON around its excerpt, for the search API (see search-json.ts). */
+  const rememberJson = summaryPiecesCache();
   /**
    * What searches read again and again and only a job change alters: each job's public form and
    * each word's typo correction. Dropped when the catalogue version moves, and every `cacheTtlMs`
@@ -188,7 +191,7 @@ export function createJobSearch({
       total: rows.total,
       page,
       pageCount: Math.ceil(rows.total / pageSize),
-      jobs: jobs.map((job) => summarize(job, parsed, publicUrl)),
+      jobs: jobs.map((job) => rememberJson(job, summarize(job, parsed, publicUrl))),
       facets,
       corrections,
       relax: rows.total === 0 ? await relaxations(params, rows.without, text ? withoutWords : undefined) : [],
