@@ -12,7 +12,7 @@ import type { ContentService } from '../content/content.service.ts';
 import { parseJobId, parseSearchParams } from '../jobs/jobs.routes.ts';
 import { findJobPage } from '../jobs/jobs.service.ts';
 import type { JobSearch } from '../jobs/search.service.ts';
-import { searchResultJson } from '../jobs/search-json.ts';
+import { searchResultBody } from '../jobs/search-json.ts';
 import { openApiDocument } from './openapi.ts';
 
 /** A job as GET /api/v1/jobs/{id} answers it. */
@@ -46,7 +46,7 @@ export function apiRoutes(
   app.get('/api/v1/jobs', async (request, reply) => {
     const { params: _params, ...result } = await search.search(parseSearchParams(request.query));
     if (result.page > Math.max(result.pageCount, 1)) throw new NotFoundError(`There is no page ${result.page}: this search has ${result.pageCount} page(s).`);
-    return sendCached(request, reply, asciiJsonBody(searchResultJson(result)), JSON_CACHE);
+    return sendCached(request, reply, asciiJsonBody(searchResultBody(result)), JSON_CACHE);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request, reply) => {

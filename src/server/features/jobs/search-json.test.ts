@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PublicJob } from '../../../shared/contracts/jobs.ts';
 import type { FacetValue, JobSummary, SearchResult } from '../../../shared/contracts/search.ts';
 import { asciiJson } from '../../http/cached-body.ts';
-import { searchResultJson, summaryPiecesCache } from './search-json.ts';
+import { searchResultBody, summaryPiecesCache } from './search-json.ts';
 
 /** Only the identity of a job matters to the cache. */
 const aJob = () => ({}) as PublicJob;
@@ -46,6 +46,9 @@ const answer = (jobs: JobSummary[], overrides: Partial<SearchResult> = {}): Omit
   ...overrides,
 });
 
+/** The API's bytes of an answer, as text. */
+const json = (result: Parameters<typeof searchResultBody>[0]) => searchResultBody(result).toString('latin1');
+
 describe('the JSON of a search answer', () => {
   it('is byte for byte the ASCII JSON of the answer, for jobs remembered and not', () => {
     const remember = summaryPiecesCache();
@@ -56,7 +59,7 @@ describe('the JSON of a search answer', () => {
       summary({ id: 9, title: 'Not remembered: Ærø' }),
     ];
     const result = answer(jobs);
-    const text = searchResultJson(result);
+    const text = json(result);
     expect(text).toBe(asciiJson(result));
     expect(JSON.parse(text)).toEqual(result);
     expect([...text].every((char) => char.charCodeAt(0) < 0x80)).toBe(true);
@@ -67,16 +70,16 @@ describe('the JSON of a search answer', () => {
     const job = aJob();
     const first = answer([remember(job, summary({ excerpt: 'first words' }))]);
     const second = answer([remember(job, summary({ excerpt: '… other wörds' }))]);
-    expect(searchResultJson(first)).toBe(asciiJson(first));
-    expect(searchResultJson(second)).toBe(asciiJson(second));
-    expect(JSON.parse(searchResultJson(second)).jobs[0].excerpt).toBe('… other wörds');
+    expect(json(first)).toBe(asciiJson(first));
+    expect(json(second)).toBe(asciiJson(second));
+    expect(JSON.parse(json(second)).jobs[0].excerpt).toBe('… other wörds');
   });
 
   it('keeps pieces per cache, so two searches with different public URLs never share them', () => {
     const job = aJob();
     const one = summaryPiecesCache()(job, summary({ url: 'https://one.test/jobs/7/x' }));
     const two = summaryPiecesCache()(job, summary({ url: 'https://two.test/jobs/7/x' }));
-    expect(JSON.parse(searchResultJson(answer([one, two]))).jobs.map((j: JobSummary) => j.url)).toEqual(['https://one.test/jobs/7/x', 'https://two.test/jobs/7/x']);
+    expect(JSON.parse(json(answer([one, two]))).jobs.map((j: JobSummary) => j.url)).toEqual(['https://one.test/jobs/7/x', 'https://two.test/jobs/7/x']);
   });
 
   it('writes facet values with other fields, fields in another order or odd counts as JSON.stringify does', () => {
@@ -86,12 +89,12 @@ describe('the JSON of a search answer', () => {
       { value: 'z', label: 'Not a number', count: Number.NaN },
     ] as FacetValue[];
     const result = answer([], { facets: facets(odd) });
-    expect(searchResultJson(result)).toBe(asciiJson(result));
+    expect(json(result)).toBe(asciiJson(result));
   });
 
   it('leaves out fields that are undefined and keeps the order of the answer', () => {
     const result = { relax: [], total: 0, note: undefined, jobs: [], page: 1 } as unknown as Omit<SearchResult, 'params'>;
-    expect(searchResultJson(result)).toBe(asciiJson(result));
-    expect(searchResultJson({} as Omit<SearchResult, 'params'>)).toBe('{}');
+    expect(json(result)).toBe(asciiJson(result));
+    expect(json({} as Omit<SearchResult, 'params'>)).toBe('{}');
   });
 });
