@@ -86,4 +86,14 @@ describe('highlight', () => {
       expect(firstMatchIndex(text, parseSearchQuery(q, synonyms)), q).toBe(expected);
     }
   });
+
+  it('matches words with accents or in other scripts as their normal forms, asked again with the same query', () => {
+    const query = parseSearchQuery('ingenieur Zürich 北京', synonyms);
+    for (let i = 0; i < 2; i++) {
+      expect(firstMatchIndex('Senior INGÉNIEURS in Geneva', query)).toBe(7);
+      expect(firstMatchIndex('Offices: ZURICH and Bern', query)).toBe(9);
+      expect(firstMatchIndex('Team in 北京', query)).toBe(8);
+      expect(firstMatchIndex('Nothing here', query)).toBe(-1);
+    }
+  });
 });

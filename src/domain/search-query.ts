@@ -152,8 +152,20 @@ export function firstMatchIndex(text: string, query: ParsedQuery): number {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** Whether a word of text matches an included term (by light stem, or as a prefix); undefined when nothing is included. */
+/** Matchers by parsed query (never changed once parsed): the excerpts of one result page all ask with the same one. */
+const matchers = new WeakMap<ParsedQuery, ((word: string) => boolean) | null>();
+
 function wordMatcher(query: ParsedQuery): ((word: string) => boolean) | undefined {
+  let matcher = matchers.get(query);
+  if (matcher === undefined) matchers.set(query, (matcher = newWordMatcher(query) ?? null));
+  return matcher ?? undefined;
+}
+
+/** Letters and digits only, all ASCII: such a word's normal form is its lower case. */
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
+
+/** Whether a word of text matches an included term (by light stem, or as a prefix); undefined when nothing is included. */
+function newWordMatcher(query: ParsedQuery): ((word: string) => boolean) | undefined {
   const exact = new Set<string>();
   const prefixes: string[] = [];
   for (const term of query.include) {
@@ -162,7 +174,7 @@ function wordMatcher(query: ParsedQuery): ((word: string) => boolean) | undefine
   }
   if (exact.size === 0) return undefined;
   return (raw) => {
-    const word = normalizeWords(raw)[0] ?? '';
+    const word = ASCII_WORD.test(raw) ? raw.toLowerCase() : (normalizeWords(raw)[0] ?? '');
     return exact.has(stem(word)) || prefixes.some((p) => word.startsWith(p));
   };
 }
