@@ -144,28 +144,26 @@ export function highlight(text: string, query: ParsedQuery): Highlighted[] {
 
 /** Where the first word `highlight` would mark begins, or -1: reads only up to it. */
 export function firstMatchIndex(text: string, query: ParsedQuery): number {
+  return firstMatchFinder(query)(text);
+}
+
+/** `firstMatchIndex` for one query and many texts (the excerpts of a result page), its matcher made once. */
+export function firstMatchFinder(query: ParsedQuery): (text: string) => number {
   const hits = wordMatcher(query);
-  if (!hits) return -1;
-  for (const match of text.matchAll(WORD)) if (hits(match[0])) return match.index;
-  return -1;
+  return (text) => {
+    if (!hits) return -1;
+    for (const match of text.matchAll(WORD)) if (hits(match[0])) return match.index;
+    return -1;
+  };
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
-
-/** Matchers by parsed query (never changed once parsed): the excerpts of one result page all ask with the same one. */
-const matchers = new WeakMap<ParsedQuery, ((word: string) => boolean) | null>();
-
-function wordMatcher(query: ParsedQuery): ((word: string) => boolean) | undefined {
-  let matcher = matchers.get(query);
-  if (matcher === undefined) matchers.set(query, (matcher = newWordMatcher(query) ?? null));
-  return matcher ?? undefined;
-}
 
 /** Letters and digits only, all ASCII: such a word's normal form is its lower case. */
 const ASCII_WORD = /^[A-Za-z0-9]+$/;
 
 /** Whether a word of text matches an included term (by light stem, or as a prefix); undefined when nothing is included. */
-function newWordMatcher(query: ParsedQuery): ((word: string) => boolean) | undefined {
+function wordMatcher(query: ParsedQuery): ((word: string) => boolean) | undefined {
   const exact = new Set<string>();
   const prefixes: string[] = [];
   for (const term of query.include) {

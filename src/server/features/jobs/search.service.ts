@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { firstMatchIndex, parseSearchQuery, parseSynonyms, type ParsedQuery, type Synonyms } from '../../../domain/search-query.ts';
+import { firstMatchFinder, parseSearchQuery, parseSynonyms, type ParsedQuery, type Synonyms } from '../../../domain/search-query.ts';
 import {
   EMPLOYMENT_TYPE_LABELS,
   jobPath,
@@ -185,13 +185,14 @@ export function createJobSearch({
         ? indexed.withoutWords
         : (await runSearch(db, { text: undefined, params, nearPoint, sort: 'newest', limit: 0, offset: 0, facets: false, facetLimit: 0 })).total;
     const jobs = await jobsByIds(rows.ids, version);
+    const firstMatch = firstMatchFinder(parsed);
     const facets = Object.fromEntries(FACETS.map((facet) => [facet, labelFacet(facet, rows.facets[facet], teamName)])) as Record<Facet, FacetValue[]>;
     return {
       params,
       total: rows.total,
       page,
       pageCount: Math.ceil(rows.total / pageSize),
-      jobs: jobs.map((job) => rememberJson(job, summarize(job, parsed, publicUrl))),
+      jobs: jobs.map((job) => rememberJson(job, summarize(job, firstMatch, publicUrl))),
       facets,
       corrections,
       relax: rows.total === 0 ? await relaxations(params, rows.without, text ? withoutWords : undefined) : [],
@@ -276,16 +277,17 @@ function descriptionText(job: PublicJob): string {
 }
 
 /** About 200 characters of a description's plain text, starting near the first matched word when there is one. */
-export function excerpt(text: string, parsed: ParsedQuery, length = 200): string {
+export function excerpt(text: string, firstMatch: (text: string) => number, length = 200): string {
   let start = 0;
-  const offset = firstMatchIndex(text, parsed);
+  const offset = firstMatch(text);
   if (offset > length / 2) start = text.lastIndexOf(' ', offset - 40) + 1;
   let end = Math.min(text.length, start + length);
   if (end < text.length) end = text.lastIndexOf(' ', end) > start ? text.lastIndexOf(' ', end) : end;
   return `${start > 0 ? '… ' : ''}${text.slice(start, end)}${end < text.length ? ' …' : ''}`;
 }
 
-export function summarize(job: PublicJob, parsed: ParsedQuery, publicUrl: string): JobSummary {
+/** A job as a result shows it; `firstMatch` (from `firstMatchFinder`) places the excerpt. */
+export function summarize(job: PublicJob, firstMatch: (text: string) => number, publicUrl: string): JobSummary {
   return {
     id: job.id,
     slug: job.slug,
@@ -298,7 +300,7 @@ export function summarize(job: PublicJob, parsed: ParsedQuery, publicUrl: string
     location: locationLabel(job),
     postedAt: job.postedAt.toISOString(),
     pay: job.pay,
-    excerpt: excerpt(descriptionText(job), parsed),
+    excerpt: excerpt(descriptionText(job), firstMatch),
     url: `${publicUrl}${jobPath(job)}`,
   };
 }
