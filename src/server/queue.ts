@@ -5,6 +5,14 @@ import type { Database } from './db/client.ts';
 /** The job queue: pg-boss in its own schema of the app's database (in-process on PGlite). */
 export type Queue = PgBoss;
 
+/**
+ * How often a node's workers of scheduled sweeps (reminders, offers, retention, digests) look for
+ * a job. Their schedules fire every 15 minutes at most, so half a minute late is nothing; pg-boss's
+ * default of 2 s meant five polls a second on the database, which on PGlite run on the event loop
+ * and held up requests by a few milliseconds each.
+ */
+export const SWEEP_POLL_SECONDS = 30;
+
 /** Starts pg-boss on the database: creates or migrates its schema, then polls for work. */
 export async function startQueue(database: Database, log?: FastifyBaseLogger): Promise<Queue> {
   const boss = newQueue(database, {});

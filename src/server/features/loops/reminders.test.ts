@@ -96,7 +96,7 @@ describe(`feedback reminders on ${testEngine}`, () => {
     const queue = await startQueue(t.database);
     try {
       const { cast } = await heldLoop('Queued', '2020-05-05');
-      const stop = await registerFeedbackReminders(queue, { db: db(), mail: t.mail, publicUrl: t.config.publicUrl });
+      const stop = await registerFeedbackReminders(queue, { db: db(), mail: t.mail, publicUrl: t.config.publicUrl, pollSeconds: 1 });
       const schedules = await queue.getSchedules();
       expect(schedules.filter((s) => s.name === FEEDBACK_REMINDER_QUEUE).map((s) => [s.cron, s.timezone])).toEqual([[FEEDBACK_REMINDER_CRON, 'UTC']]);
       expect(FEEDBACK_REMINDER_CRON).toBe('*/15 * * * *');

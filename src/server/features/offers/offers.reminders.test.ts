@@ -99,7 +99,7 @@ describe(`offer expiry on ${testEngine}`, () => {
     try {
       const lapsed = await extendedOffer('QueueLapsed', new Date(Date.now() - HOUR));
       const soon = await extendedOffer('QueueSoon', new Date(Date.now() + 24 * HOUR));
-      const stop = await registerOfferReminders(queue, { db: db(), mail: t.mail, publicUrl: t.config.publicUrl });
+      const stop = await registerOfferReminders(queue, { db: db(), mail: t.mail, publicUrl: t.config.publicUrl, pollSeconds: 1 });
       const schedules = await queue.getSchedules();
       expect(schedules.filter((s) => s.name === OFFER_SWEEP_QUEUE).map((s) => [s.cron, s.timezone])).toEqual([[OFFER_SWEEP_CRON, 'UTC']]);
       expect(OFFER_SWEEP_CRON).toBe('5 * * * *');

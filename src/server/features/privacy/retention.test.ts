@@ -110,7 +110,7 @@ describe(`retention on ${testEngine}`, () => {
     let queue: Queue | undefined;
     try {
       queue = await startQueue(database);
-      await registerRetentionWorker(queue, { db: database.db, files, days: 365 });
+      await registerRetentionWorker(queue, { db: database.db, files, days: 365, pollSeconds: 1 });
       const schedules = await queue.getSchedules();
       expect(schedules.map((s) => [s.name, s.cron])).toContainEqual([RETENTION_QUEUE, '15 3 * * *']);
       await queue.send(RETENTION_QUEUE, {});

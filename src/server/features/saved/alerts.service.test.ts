@@ -141,7 +141,7 @@ describe(`digest workers on ${testEngine}`, () => {
   it('schedules daily and weekly runs at 07:00 UTC and sends digests when a run comes', async () => {
     const queue = await startQueue(t.database);
     try {
-      const stop = await registerAlertWorkers(queue, { db: t.database.db, mail: t.mail, search: t.search, publicUrl: t.config.publicUrl, secret: t.config.sessionSecret! });
+      const stop = await registerAlertWorkers(queue, { db: t.database.db, mail: t.mail, search: t.search, publicUrl: t.config.publicUrl, secret: t.config.sessionSecret!, pollSeconds: 1 });
       const schedules = await queue.getSchedules();
       expect(schedules.map((s) => [s.name, s.cron, s.timezone]).sort()).toEqual([
         ['alerts.digest.daily', '0 7 * * *', 'UTC'],
