@@ -65,6 +65,26 @@ describe('the JSON of a search answer', () => {
     expect([...text].every((char) => char.charCodeAt(0) < 0x80)).toBe(true);
   });
 
+  it('escapes every UTF-16 code unit of an excerpt as the general writer does', () => {
+    const remember = summaryPiecesCache();
+    const units = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code));
+    // Every unit alone (lone surrogates included), then pairs that make one character.
+    const excerpts = [units.join(''), '😀 𝄞 a\ud83d', 'quote " backslash \\ slash / tab \t'];
+    for (const excerpt of excerpts) {
+      const result = answer([remember(aJob(), summary({ excerpt }))]);
+      expect(json(result)).toBe(asciiJson(result));
+    }
+  });
+
+  it('writes answers larger than its scratch buffer, and a small one after them', () => {
+    const remember = summaryPiecesCache();
+    const big = answer(Array.from({ length: 300 }, (_, i) => remember(aJob(), summary({ id: i, excerpt: `€ ${'x'.repeat(500)} ${i}` }))));
+    expect(json(big).length).toBeGreaterThan(200_000);
+    expect(json(big)).toBe(asciiJson(big));
+    const small = answer([remember(aJob(), summary())]);
+    expect(json(small)).toBe(asciiJson(small));
+  });
+
   it('writes each search its own excerpt around the pieces kept for the job', () => {
     const remember = summaryPiecesCache();
     const job = aJob();
