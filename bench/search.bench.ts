@@ -4,7 +4,7 @@
 //   broad        one common word ("customer", in about 15% of jobs), ranked, with facet counts
 //   filter-only  two filters, no words, newest first, with facet counts
 // Each class runs through HTTP (autocannon, 16 connections, GET /api/v1/jobs on a server in its
-// own process, result cache off so every request searches) and as the floor: the same search
+// own process, from a client in a third process, result cache off so every request searches) and as the floor: the same search
 // service in-process, no HTTP, at the same concurrency, on the in-memory index. Each round takes
 // a floor run and an HTTP run of every class back to back (BENCH_ROUNDS rounds), so a class's
 // ratio compares figures measured a few seconds apart on a VM whose speed drifts. For reference
@@ -12,11 +12,12 @@
 // Figures go to bench/results/search-<engine>.json.
 // Targets: PostgreSQL at 1M p95 ≤ 50 ms; PGlite at 100k p95 ≤ 100 ms; HTTP ≤ 2× the floor.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../src/server/db/client.ts';
@@ -163,16 +164,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Through HTTP, from a load client in its own process (bench/support/load.ts), not sharing this process's heap. */
 async function http(url: string, queries: string[]) {
-  let next = 0;
-  const path = () => `/api/v1/jobs?${queries[next++ % queries.length]}`;
-  for (const q of queries) await fetch(`${url}/api/v1/jobs?${q}`);
-  const r = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path() }) }],
+  const paths = queries.map((q) => `/api/v1/jobs?${q}`);
+  for (const path of paths) await fetch(`${url}${path}`);
+  const client = spawn(process.execPath, [...process.execArgv, 'bench/support/load.ts'], {
+    env: { ...process.env, BASE_URL: url, PATHS: JSON.stringify(paths), CONNECTIONS: String(CONNECTIONS), SECONDS: String(SECONDS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let output = '';
+  client.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const [code] = (await once(client, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the load client exited with ${code}`);
+  const r = JSON.parse(output) as autocannon.Result;
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx answers and ${r.errors} errors`);
   // autocannon's histogram gives p97.5 and p99 but not p95; interpolate between p90 and p97.5.
   const p95 = r.latency.p90 + ((r.latency.p97_5 - r.latency.p90) * 5) / 7.5;
@@ -274,7 +278,7 @@ await writeFile(
       rounds: ROUNDS,
       indexLoad: load,
       notes:
-        'http = GET /api/v1/jobs on the real server (`dayone serve` with WEB_CONCURRENCY=serverProcesses, each process holding its own index) with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index after checking the catalogue version (a read per search on a server; on PGlite, which hears its own commits, a read only after a change); requests cycle through the listed queries. floor = the same search service in-process at the same concurrency, no HTTP, on its own copy of the database. Each of the `rounds` rounds runs every class as a floor run then an HTTP run, each of durationSeconds; per class, `http` and `floor` are the runs with the median p95, httpToFloorP95 is the median of the ratios of the rounds, and every round is listed. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
+        'http = GET /api/v1/jobs on the real server (`dayone serve` with WEB_CONCURRENCY=serverProcesses, each process holding its own index) with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index after checking the catalogue version (a read per search on a server; on PGlite, which hears its own commits, a read only after a change); requests cycle through the listed queries; the client (autocannon) runs in a process of its own, so its pauses are not those of the bench process, which holds the floor index. floor = the same search service in-process at the same concurrency, no HTTP, on its own copy of the database. Each of the `rounds` rounds runs every class as a floor run then an HTTP run, each of durationSeconds; per class, `http` and `floor` are the runs with the median p95, httpToFloorP95 is the median of the ratios of the rounds, and every round is listed. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
       machine: machineFacts(),
       classes: results,
     },
