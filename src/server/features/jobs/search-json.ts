@@ -102,10 +102,10 @@ const MARK = '\u0000excerpt\u0000';
 const MARK_JSON = asciiJson(MARK);
 
 /**
- * A cache of each job's summary JSON around the excerpt, as bytes, made once per job object (the search
- * service keeps job objects per catalogue version). `remember(job, summary)` registers a summary
- * made from that job, so `searchResultBody` writes it from the pieces; a summary must not change
- * once registered.
+ * A cache of each job's summary JSON around the excerpt, as bytes, made once per job object (the
+ * search service keeps job objects per catalogue version). `remember(job, summary)` registers a
+ * summary made from that job, so `searchResultBody` writes it from the pieces; a summary must not
+ * change once registered.
  */
 export function summaryPiecesCache(): (job: PublicJob, summary: JobSummary) => JobSummary {
   const byJob = new WeakMap<PublicJob, SummaryPieces | null>();
