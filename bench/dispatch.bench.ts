@@ -1,8 +1,9 @@
 // How Node hands requests to a CPU-bound server, with and without fair dispatch
-// (src/server/http/fair-dispatch.ts). A bare node:http server, in its own process, spends BENCH_COST_MS of CPU per
-// request (about what one search costs on PGlite at 100k jobs) and answers with a 20 KB body;
-// autocannon drives it with 16 keep-alive connections, as the search bench does. The ideal is what
-// an in-process loop of 16 callers sees: every request waits for the 15 ahead of it, so p95 ≈ p50.
+// (src/server/http/fair-dispatch.ts). A bare node:http server, in its own process, spends
+// BENCH_COST_MS of CPU per request (about what a search API request costs on PGlite at 100k jobs)
+// and answers with a 20 KB body; autocannon drives it with 16 keep-alive connections, as the search
+// bench does. The ideal is what an in-process loop of 16 callers sees: every request waits for the
+// 15 ahead of it, so p95 ≈ p50.
 // Figures go to bench/results/dispatch.json.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -6,7 +6,10 @@ type Listener = (request: IncomingMessage, response: ServerResponse) => void;
 interface Waiting {
   request: IncomingMessage;
   response: ServerResponse;
-  /** When this connection's previous request was handed on, or when this one was seen on a new connection. */
+  /**
+   * When this connection's previous request was handed on; on a new connection, when this one
+   * was seen.
+   */
   turn: number;
   /** Arrival order, to keep equal turns (pipelined requests of one connection) in order. */
   seq: number;
