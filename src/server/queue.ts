@@ -13,6 +13,17 @@ export type Queue = PgBoss;
  */
 export const SWEEP_POLL_SECONDS = 30;
 
+/** What a scheduled sweep's registration takes besides its own dependencies. */
+export interface SweepPolling {
+  /** Seconds between looks for a job: SWEEP_POLL_SECONDS unless given (tests use 1). */
+  pollSeconds?: number;
+}
+
+/** pg-boss work options of a scheduled sweep: one job at a time, polled every `pollSeconds`. */
+export function sweepWorkOptions({ pollSeconds = SWEEP_POLL_SECONDS }: SweepPolling): { batchSize: number; pollingIntervalSeconds: number } {
+  return { batchSize: 1, pollingIntervalSeconds: pollSeconds };
+}
+
 /** Starts pg-boss on the database: creates or migrates its schema, then polls for work. */
 export async function startQueue(database: Database, log?: FastifyBaseLogger): Promise<Queue> {
   const boss = newQueue(database, {});

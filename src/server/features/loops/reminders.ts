@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { SWEEP_POLL_SECONDS, type Queue } from '../../queue.ts';
+import { sweepWorkOptions, type Queue, type SweepPolling } from '../../queue.ts';
 import type { Mail, OutgoingMail } from '../mail/mail.types.ts';
 import { describeWhen } from './invites.ts';
 import { claimOverdueFeedback } from './loops.repository.ts';
@@ -63,10 +63,10 @@ export async function remindMissingFeedback({ db, mail, publicUrl, organization,
  * Schedules the reminder sweep every 15 minutes on pg-boss and works it on this node. Answers
  * a function that stops this node's worker (the schedule stays, for the other nodes).
  */
-export async function registerFeedbackReminders(queue: Queue, deps: ReminderDeps & { /** Seconds between looks for a job (tests use 1). */ pollSeconds?: number }): Promise<() => Promise<void>> {
+export async function registerFeedbackReminders(queue: Queue, deps: ReminderDeps & SweepPolling): Promise<() => Promise<void>> {
   await queue.createQueue(FEEDBACK_REMINDER_QUEUE);
   await queue.schedule(FEEDBACK_REMINDER_QUEUE, FEEDBACK_REMINDER_CRON, null, { tz: 'UTC' });
-  await queue.work(FEEDBACK_REMINDER_QUEUE, { batchSize: 1, pollingIntervalSeconds: deps.pollSeconds ?? SWEEP_POLL_SECONDS }, async () => {
+  await queue.work(FEEDBACK_REMINDER_QUEUE, sweepWorkOptions(deps), async () => {
     await remindMissingFeedback({ ...deps, now: new Date() });
   });
   return async () => {

@@ -1,6 +1,6 @@
 import { EXPIRY_REMINDER_MS, offerStep } from '../../../domain/offer.ts';
 import type { Db } from '../../db/client.ts';
-import { SWEEP_POLL_SECONDS, type Queue } from '../../queue.ts';
+import { sweepWorkOptions, type Queue, type SweepPolling } from '../../queue.ts';
 import type { Mail, OutgoingMail } from '../mail/mail.types.ts';
 import { offerExpiringMail, offerOutcomeMail } from './offers.emails.ts';
 import {
@@ -103,10 +103,10 @@ export async function remindExpiringOffers({ db, mail, publicUrl, organization, 
  * Schedules the offer sweep hourly on pg-boss and works it on this node: expired offers are
  * marked, then reminders go out. Answers a function that stops this node's worker.
  */
-export async function registerOfferReminders(queue: Queue, deps: OfferReminderDeps & { /** Seconds between looks for a job (tests use 1). */ pollSeconds?: number }): Promise<() => Promise<void>> {
+export async function registerOfferReminders(queue: Queue, deps: OfferReminderDeps & SweepPolling): Promise<() => Promise<void>> {
   await queue.createQueue(OFFER_SWEEP_QUEUE);
   await queue.schedule(OFFER_SWEEP_QUEUE, OFFER_SWEEP_CRON, null, { tz: 'UTC' });
-  await queue.work(OFFER_SWEEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: deps.pollSeconds ?? SWEEP_POLL_SECONDS }, async () => {
+  await queue.work(OFFER_SWEEP_QUEUE, sweepWorkOptions(deps), async () => {
     const now = new Date();
     await expireOffers({ ...deps, now });
     await remindExpiringOffers({ ...deps, now });

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { decideRetention, retentionCutoff, type KeepReason } from '../../../domain/retention.ts';
 import type { Db } from '../../db/client.ts';
 import type { FileStore } from '../../files/file-store.ts';
-import { SWEEP_POLL_SECONDS, type Queue } from '../../queue.ts';
+import { sweepWorkOptions, type Queue, type SweepPolling } from '../../queue.ts';
 import { findRetentionCandidates } from './privacy.repository.ts';
 import { erasePerson } from './privacy.service.ts';
 
@@ -72,11 +72,11 @@ export const RETENTION_QUEUE = 'privacy-retention';
  */
 export async function registerRetentionWorker(
   queue: Queue,
-  deps: { db: Db; files: FileStore; days: number; log?: FastifyBaseLogger; cron?: string; /** Seconds between looks for a job (tests use 1). */ pollSeconds?: number },
+  deps: { db: Db; files: FileStore; days: number; log?: FastifyBaseLogger; cron?: string } & SweepPolling,
 ): Promise<void> {
   await queue.createQueue(RETENTION_QUEUE, { policy: 'singleton' });
   await queue.schedule(RETENTION_QUEUE, deps.cron ?? '15 3 * * *', null, { tz: 'UTC' });
-  await queue.work(RETENTION_QUEUE, { batchSize: 1, pollingIntervalSeconds: deps.pollSeconds ?? SWEEP_POLL_SECONDS }, async () => {
+  await queue.work(RETENTION_QUEUE, sweepWorkOptions(deps), async () => {
     const report = await runRetention({ db: deps.db, files: deps.files, days: deps.days, ...(deps.log ? { log: deps.log } : {}) });
     deps.log?.info({ retention: { ...report, cutoff: report.cutoff.toISOString() } }, 'retention sweep done');
   });

@@ -3,7 +3,7 @@ import { searchParamsSchema, searchQueryString, type JobSummary, type SearchPara
 import { describeSearch } from '../../../web/saved/describe.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
-import { SWEEP_POLL_SECONDS, type Queue } from '../../queue.ts';
+import { sweepWorkOptions, type Queue, type SweepPolling } from '../../queue.ts';
 import { insertAudit } from '../accounts/accounts.repository.ts';
 import type { JobSearch } from '../jobs/search.service.ts';
 import type { Mail } from '../mail/mail.types.ts';
@@ -270,13 +270,13 @@ export const DIGEST_SCHEDULES: Record<AlertFrequency, string> = { daily: '0 7 * 
  * pg-boss sends one job per scheduled time for all nodes together; a run missed while every
  * node was down is sent once when one starts. Answers a function that stops this node's workers.
  */
-export async function registerAlertWorkers(queue: Queue, deps: DigestDeps & { /** Seconds between looks for a job (tests use 1). */ pollSeconds?: number }): Promise<() => Promise<void>> {
+export async function registerAlertWorkers(queue: Queue, deps: DigestDeps & SweepPolling): Promise<() => Promise<void>> {
   const names: string[] = [];
   for (const frequency of ALERT_FREQUENCIES) {
     const name = `alerts.digest.${frequency}`;
     await queue.createQueue(name);
     await queue.schedule(name, DIGEST_SCHEDULES[frequency], null, { tz: 'UTC', missed: 'once' });
-    await queue.work(name, { batchSize: 1, pollingIntervalSeconds: deps.pollSeconds ?? SWEEP_POLL_SECONDS }, async () => {
+    await queue.work(name, sweepWorkOptions(deps), async () => {
       await sendAlertDigests({ ...deps, frequency, now: new Date() });
     });
     names.push(name);
