@@ -150,14 +150,15 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
+  // One synchronous hook for the headers every answer carries (an async hook costs a promise
+  // and a trip through the hook runner per request; set here, they also reach error answers).
   app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
     securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined));
   });
-  // Compresses dynamic answers; cached pages arrive already compressed and are left alone.
+  // Compresses dynamic answers; cached pages arrive already compressed and are left alone, and
+  // routes that negotiate their own encoding (SELF_ENCODED) skip its hooks.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
 
   const content = createContentService({ db: database.db, log: app.log });
   app.decorate('content', content);

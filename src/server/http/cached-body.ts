@@ -101,6 +101,13 @@ function matches(ifNoneMatch: string | undefined, body: CachedBody): boolean {
   });
 }
 
+/**
+ * Route options for routes that answer only through `sendCached`, which picks the encoding
+ * itself: @fastify/compress's hooks (three per request) would find nothing to do. A GET has no
+ * body to decompress. Their error answers are small JSON, sent uncompressed.
+ */
+export const SELF_ENCODED = { compress: false, decompress: false } as const;
+
 /** Sends a cached body with ETag, Cache-Control and content negotiation; answers 304 when the client has it. */
 export function sendCached(request: FastifyRequest, reply: FastifyReply, body: CachedBody, cacheControl: string): FastifyReply {
   const { bytes, etag, encoding } = body.variant(negotiateEncoding(request.headers['accept-encoding']));

@@ -54,6 +54,17 @@ describe(`the JSON API on ${testEngine}`, () => {
     expect(body.facets.workplace).toEqual(expect.arrayContaining([{ value: 'on_site', label: 'On-site', count: 1 }]));
   });
 
+  it('compresses answers for clients that ask, with an ETag per encoding, though the routes skip the compress hooks', async () => {
+    const plain = await t.app.inject('/api/v1/jobs?q=engineer');
+    const br = await t.app.inject({ url: '/api/v1/jobs?q=engineer', headers: { 'accept-encoding': 'gzip, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(br.headers.etag).not.toBe(plain.headers.etag);
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length);
+    const again = await t.app.inject({ url: '/api/v1/jobs?q=engineer', headers: { 'accept-encoding': 'gzip', 'if-none-match': br.headers.etag as string } });
+    expect(again.statusCode).toBe(304);
+  });
+
   it('gives one job in the documented shape, with its description as Markdown and as safe HTML', async () => {
     const res = await t.app.inject(`/api/v1/jobs/${ids[0]}`);
     expect(res.statusCode).toBe(200);
@@ -71,8 +82,10 @@ describe(`the JSON API on ${testEngine}`, () => {
     const missing = await t.app.inject('/api/v1/jobs/424242');
     expect(missing.statusCode).toBe(404);
     expect(validate('Error', missing.json())).toEqual([]);
-    const bad = await t.app.inject('/api/v1/jobs?page=0&level=x');
+    const bad = await t.app.inject({ url: '/api/v1/jobs?page=0&level=x', headers: { 'x-request-id': 'lb-77' } });
     expect(bad.statusCode).toBe(400);
+    // Headers set as the request starts reach error answers too.
+    expect(bad.headers).toMatchObject({ 'access-control-allow-origin': '*', 'x-request-id': 'lb-77', 'x-content-type-options': 'nosniff' });
     expect(validate('Error', bad.json())).toEqual([]);
     expect(bad.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['level.0', 'page']);
     const nowhere = await t.app.inject({ url: '/api/v1/nothing', headers: { accept: 'text/html' } });
