@@ -205,6 +205,7 @@ export async function buildApp({ config, database, sitemapUrlLimit, queue, ...ov
     index: searchIndex,
     cacheEntries: config.searchCacheEntries,
     catalogVersion: catalogVersion.read,
+    contentVersion: () => content.current()?.version,
   });
 
   healthRoutes(app, { database, searchIndex });

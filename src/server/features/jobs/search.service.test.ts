@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJob } from '../../../../test/support/builders.ts';
 import { testApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { testEngine } from '../../../../test/support/test-db.ts';
 import { searchParamsSchema, type SearchParams } from '../../../shared/contracts/search.ts';
+import { teams } from '../../db/schema/content.ts';
 import { asciiJson } from '../../http/cached-body.ts';
 import { createJobs } from './jobs.service.ts';
 import { searchResultBody } from './search-json.ts';
@@ -212,6 +214,22 @@ describe.each([
     const after = await search.search(params({ q: 'clerk' }));
     expect(after).not.toBe(first);
     expect(after.total).toBe(first.total + 1);
+  });
+
+  it.runIf(indexed)('keeps the jobs it read while the catalogue and content versions hold, and reads them again when the content moves', async () => {
+    let contentVersion = 1;
+    const kept = createJobSearch({ db: t.database.db, publicUrl: 'https://x.test', teamName: () => undefined, cacheEntries: 0, index, contentVersion: () => contentVersion });
+    const teamOf = async () => (await kept.search(params({ q: 'corporate counsel' }))).jobs[0]!.team.name;
+    const before = await teamOf();
+    // A content change alone: the catalogue version stays.
+    await t.database.db.update(teams).set({ name: 'Law and Policy' }).where(eq(teams.slug, 'legal'));
+    try {
+      expect(await teamOf()).toBe(before);
+      contentVersion = 2;
+      expect(await teamOf()).toBe('Law and Policy');
+    } finally {
+      await t.database.db.update(teams).set({ name: before }).where(eq(teams.slug, 'legal'));
+    }
   });
 
   it('can run without a cache, as the benchmark floor does', async () => {

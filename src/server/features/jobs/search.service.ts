@@ -56,6 +56,7 @@ export function createJobSearch({
   cacheTtlMs = 60_000,
   index,
   catalogVersion = sharedRead(() => findCatalogVersion(db)),
+  contentVersion,
 }: {
   db: Db;
   /** The in-memory index; without it (or while it loads) every search runs in SQL. */
@@ -68,6 +69,12 @@ export function createJobSearch({
   cacheTtlMs?: number;
   /** Reads the catalogue version (see catalog-version.ts); by default once per search, shared by searches that ask at once. */
   catalogVersion?: () => Promise<number>;
+  /**
+   * The loaded content pack's version: job data holds team and principle names, so it is kept
+   * while this and the catalogue version stay the same. Without it, job data also goes every
+   * `cacheTtlMs`.
+   */
+  contentVersion?: () => number | undefined;
 }): JobSearch {
   const parse = (q: string) => parseSearchQuery(q, synonyms);
   const cache = new Map<string, { version: number; at: number; result: SearchResult }>();
@@ -75,15 +82,24 @@ export function createJobSearch({
   /** Each job's summary JSON around its excerpt, for the search API (see search-json.ts). */
   const rememberJson = summaryPiecesCache();
   /**
-   * What searches read again and again and only a job change alters: each job's public form and
-   * each word's typo correction. Dropped when the catalogue version moves, and every `cacheTtlMs`
-   * (team and principle names come from content, which has its own version).
+   * What searches read again and again and only a job or content change alters: each job's public
+   * form and each word's typo correction. Dropped when the catalogue version or the content
+   * version moves (without a content version, every `cacheTtlMs`). Dropping it by the clock made
+   * the next searches re-read their jobs in a burst of statements, on PGlite on the event loop.
    */
-  const catalogData = { version: -1, at: 0, jobs: new Map<number, PublicJob>(), corrections: new Map<string, string | undefined>() };
+  const catalogData = {
+    version: -1,
+    content: undefined as number | undefined,
+    at: 0,
+    jobs: new Map<number, PublicJob>(),
+    corrections: new Map<string, string | undefined>(),
+  };
   const dataFor = (version: number | undefined) => {
     if (version === undefined) return undefined;
-    if (catalogData.version !== version || Date.now() - catalogData.at > cacheTtlMs) {
-      Object.assign(catalogData, { version, at: Date.now() });
+    const content = contentVersion?.();
+    const stale = contentVersion ? catalogData.content !== content : Date.now() - catalogData.at > cacheTtlMs;
+    if (catalogData.version !== version || stale) {
+      Object.assign(catalogData, { version, content, at: Date.now() });
       catalogData.jobs.clear();
       catalogData.corrections.clear();
     }
