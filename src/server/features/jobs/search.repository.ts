@@ -20,6 +20,9 @@ function termQuery(term: SearchTerm): SQL {
 }
 
 /** The full-text condition: every included term, no excluded one. Undefined when the query has no words. */
+/** Whether a query's words rank its results: some word to include is in the full-text index (not a stop word). */
+export const ranksByWords = (parsed: ParsedQuery): boolean => parsed.include.some((t) => !t.stop);
+
 export function textQuery(parsed: ParsedQuery): { match: SQL; rank: SQL | undefined } | undefined {
   if (parsed.include.length === 0 && parsed.exclude.length === 0) return undefined;
   const indexed = (terms: SearchTerm[]) => terms.filter((t) => !t.stop);
@@ -35,7 +38,7 @@ export function textQuery(parsed: ParsedQuery): { match: SQL; rank: SQL | undefi
   ];
   return {
     match: sql.join(conditions, sql` and `),
-    rank: include.length ? sql`(${sql.join(include, sql` && `)})` : undefined,
+    rank: ranksByWords(parsed) ? sql`(${sql.join(include, sql` && `)})` : undefined,
   };
 }
 
