@@ -4,7 +4,8 @@
 // own histogram keeps whole milliseconds, too coarse next to a floor of 3–4 ms). A benchmark
 // that holds a large heap (the search bench keeps the floor's index, hundreds of MB) runs its
 // client here, so the client's own garbage collections, slowed by that heap, do not count as
-// server latency.
+// server latency. With LATENCIES=1 the line also lists every latency, for a caller that pools
+// several runs before taking percentiles.
 import autocannon from 'autocannon';
 
 const paths = JSON.parse(process.env.PATHS ?? '["/"]') as string[];
@@ -33,5 +34,6 @@ process.stdout.write(
     answers: latencies.length,
     non2xx: result.non2xx,
     errors: result.errors,
+    ...(process.env.LATENCIES === '1' ? { latencies } : {}),
   })}\n`,
 );
