@@ -42,7 +42,7 @@ const TARGET_P95 = ENGINE === 'pglite' ? 100 : 50;
  */
 const PROCESSES = ENGINE === 'postgres' ? Number(process.env.BENCH_PROCESSES ?? availableParallelism()) : 1;
 /**
- * Rounds: each runs every class in-process (the floor) and then through HTTP. On a shared VM one
+ * Rounds: each runs every class in-process (the floor) and through HTTP. On a shared VM one
  * 15-second run can be half as fast as the next for the same code (steal time reaches 30% while
  * neighbours are busy), so a class is judged by the median of its rounds (p95, and the ratio of
  * the two runs of the same round), and every round is written out. Five rounds: with three, one
