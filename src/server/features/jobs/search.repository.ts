@@ -19,10 +19,10 @@ function termQuery(term: SearchTerm): SQL {
   return sql`(${sql.join(parts, sql` || `)})`;
 }
 
-/** The full-text condition: every included term, no excluded one. Undefined when the query has no words. */
 /** Whether a query's words rank its results: some word to include is in the full-text index (not a stop word). */
 export const ranksByWords = (parsed: ParsedQuery): boolean => parsed.include.some((t) => !t.stop);
 
+/** The full-text condition: every included term, no excluded one. Undefined when the query has no words. */
 export function textQuery(parsed: ParsedQuery): { match: SQL; rank: SQL | undefined } | undefined {
   if (parsed.include.length === 0 && parsed.exclude.length === 0) return undefined;
   const indexed = (terms: SearchTerm[]) => terms.filter((t) => !t.stop);
