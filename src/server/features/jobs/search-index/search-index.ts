@@ -186,7 +186,15 @@ export function readTsvector(text: string, visit: (lexeme: string, positions: nu
 /** Which lexeme ids one word of a query matches (1 at each id): one word, or every word with a prefix. */
 type Matcher = Uint8Array;
 
+/**
+ * How searches without words are planned: run by run when that is cheaper (the default), or
+ * always or never so (tests hold both plans to the same answers).
+ */
+export type RunsPlan = 'when-cheaper' | 'always' | 'never';
+
 export class SearchIndex {
+  constructor(private readonly options: { byRuns?: RunsPlan } = {}) {}
+
   /** Jobs held (dense numbers 0..size-1, including removed ones until a rebuild). */
   private size = 0;
   private removed = 0;
@@ -238,6 +246,14 @@ export class SearchIndex {
    */
   private runStart = new Int32Array(1);
   private runCombo = new Int32Array(0);
+  /**
+   * Per run, as of the last prepare: how many of its jobs have each city and each country. A
+   * run's jobs never change (an edited job gets a new dense number), so while every job of a run
+   * is visible, its places are counted by adding its summary, not job by job.
+   */
+  private runPlaces: { city: Summary; country: Summary } | undefined;
+  /** Per run, how many of its jobs are visible: kept with the visible set it was counted from. */
+  private runView: { visible: Bitset; runStart: Int32Array; counts: Int32Array } | undefined;
   private postedCache: { sets: [Bitset, Bitset, Bitset]; from: number; until: number } | undefined;
   /**
    * The combos of the five single-valued facets' codes jobs have, numbered as first met, with
@@ -794,6 +810,7 @@ export class SearchIndex {
   ): IndexResult {
     try {
       const visible = this.visible(options.now);
+      if (!query && this.byRunsFits(filters)) return this.searchByRuns(filters, visible, options);
       const base = query ? this.matching(query, visible) : visible;
       const sets = this.filterSets(filters, options.now);
       const keys = Object.keys(sets) as FilterKey[];
@@ -820,6 +837,135 @@ export class SearchIndex {
     } finally {
       this.giveBack();
     }
+  }
+
+  /**
+   * Whether a search without words is answered run by run: its filters are all on the five
+   * single-valued facets (so each run passes or fails whole), and the runs and jobs added since
+   * are fewer to visit than the words of a set are to read, a pass for each filter and facet.
+   */
+  private byRunsFits(filters: IndexFilters): boolean {
+    if (filters.city.length || filters.country.length || filters.posted !== undefined || filters.pay !== undefined || filters.near !== undefined) return false;
+    const plan = this.options.byRuns ?? 'when-cheaper';
+    if (plan !== 'when-cheaper') return plan === 'always';
+    const runs = this.runCombo.length;
+    const later = this.size - this.runStart[runs]!;
+    const filtered = SINGLE.filter((f) => (f === 'level' ? filters.level.length : filters[f].length) > 0).length;
+    return runs * COST.run + later * COST.direct < this.live.length * COST.word * (2 * filtered + 2);
+  }
+
+  /**
+   * A search without words whose filters are on single-valued facets, answered run by run: a run
+   * passes every filter or fails some, whole, so its visible jobs count for the total and every
+   * facet, or (failing just one filter) for that filter's own facet, at once; a passing run's
+   * places add up from its summary while all its jobs are visible. Jobs added since the runs were
+   * built count as runs of one. The same answers as the general search (the reference tests
+   * hold both to a plain reference).
+   */
+  private searchByRuns(filters: IndexFilters, visible: Bitset, options: { now: number; ranked: boolean; limit: number; offset: number; facets: boolean; facetLimit: number }): IndexResult {
+    const active: number[] = [];
+    const allowed: Uint8Array[] = [];
+    SINGLE.forEach((facet, column) => {
+      const values = facet === 'level' ? filters.level.map(String) : filters[facet];
+      if (values.length === 0) return;
+      const dict = this.single[facet].dict;
+      const ok = new Uint8Array(dict.values.length);
+      for (const value of values) {
+        const code = dict.find(value);
+        if (code !== undefined) ok[code] = 1;
+      }
+      active.push(column);
+      allowed.push(ok);
+    });
+    const single = Object.fromEntries(SINGLE.map((f) => [f, new Int32Array(this.single[f].dict.values.length)])) as Record<SingleFacet, Int32Array>;
+    const multi = Object.fromEntries(MULTI.map((f) => [f, new Int32Array(this.multi[f].dict.values.length)])) as Record<MultiFacet, Int32Array>;
+    const targets = SINGLE.map((f) => single[f]);
+    const missed = new Int32Array(CODES);
+    const matches = this.take();
+    const { comboCodes, runStart, runCombo, placeCombo, placeStart, placeSplit, placeValues } = this;
+    const places = options.facets ? this.runPlaces : undefined;
+    const { city, country } = multi;
+    /** Adds (or takes away, with -1) the places of job d's combo. */
+    const placesOf = (d: number, by = 1) => {
+      const p = placeCombo[d]!;
+      for (let i = placeStart[p]!, end = placeSplit[p]!; i < end; i++) city[placeValues[i]!]! += by;
+      for (let i = placeSplit[p]!, end = placeStart[p + 1]!; i < end; i++) country[placeValues[i]!]! += by;
+    };
+    /** Counts n visible jobs of codes combo c; whether they pass every filter. */
+    const counted = (c: number, n: number): boolean => {
+      const at = c * CODES;
+      let failed = -1;
+      for (let k = 0; k < active.length; k++) {
+        if (allowed[k]![comboCodes[at + active[k]!]!] === 1) continue;
+        if (failed !== -1) return false;
+        failed = active[k]!;
+      }
+      if (failed !== -1) {
+        targets[failed]![comboCodes[at + failed]!]! += n;
+        missed[failed]! += n;
+        return false;
+      }
+      for (let i = 0; i < CODES; i++) targets[i]![comboCodes[at + i]!]! += n;
+      return true;
+    };
+    let total = 0;
+    let firstWord = matches.length;
+    let lastWord = -1;
+    const runs = runCombo.length;
+    const inRuns = runs > 0 ? this.visibleInRuns(visible) : new Int32Array(0);
+    for (let r = 0; r < runs; r++) {
+      const n = inRuns[r]!;
+      if (n === 0 || !counted(runCombo[r]!, n)) continue;
+      total += n;
+      const from = runStart[r]!;
+      const to = runStart[r + 1]!;
+      // The run's visible jobs into the matches, word by word; its places: while most of its jobs
+      // are visible, its summary less its hidden jobs (closed, not yet posted, removed), else job by job.
+      const hidden = to - from - n;
+      const bySummary = places !== undefined && hidden < n;
+      if (bySummary) {
+        for (let i = places.city.start[r]!, end = places.city.start[r + 1]!; i < end; i++) city[places.city.codes[i]!]! += places.city.counts[i]!;
+        for (let i = places.country.start[r]!, end = places.country.start[r + 1]!; i < end; i++) country[places.country.codes[i]!]! += places.country.counts[i]!;
+      }
+      const first = from >>> 5;
+      const last = (to - 1) >>> 5;
+      for (let w = first; w <= last; w++) {
+        let mask = -1;
+        if (w === first) mask &= -1 << (from & 31);
+        if (w === last) mask &= -1 >>> (31 - ((to - 1) & 31));
+        const shown = visible[w]! & mask;
+        matches[w]! |= shown;
+        if (!places) continue;
+        // The jobs counted one by one: the hidden ones taken away from the summary, or the shown ones.
+        let x = bySummary ? ~visible[w]! & mask : shown;
+        if (bySummary && hidden === 0) x = 0;
+        while (x !== 0) {
+          const low = x & -x;
+          x ^= low;
+          placesOf((w << 5) + 31 - Math.clz32(low), bySummary ? -1 : 1);
+        }
+      }
+      if (first < firstWord) firstWord = first;
+      if (last > lastWord) lastWord = last;
+    }
+    for (let d = runStart[runs]!; d < this.size; d++) {
+      if ((visible[d >>> 5]! & (1 << (d & 31))) === 0 || !counted(this.codeCombo[d]!, 1)) continue;
+      total++;
+      add(matches, d);
+      if (firstWord > d >>> 5) firstWord = d >>> 5;
+      lastWord = d >>> 5;
+      if (options.facets) placesOf(d);
+    }
+    const ids = this.page(matches, total, undefined, options);
+    const without: IndexResult['without'] = {};
+    if (total === 0) for (const column of active) without[SINGLE[column]!] = missed[column]!;
+    if (!options.facets) {
+      const empty = { team: [], category: [], city: [], country: [], workplace: [], type: [], level: [], posted: [] };
+      return { total, ids, facets: empty, without, withoutWords: 0 };
+    }
+    const posted = new Int32Array(3);
+    if (total > 0) this.countPosted(matches, total, posted, options.now, firstWord, lastWord + 1);
+    return { total, ids, facets: this.facetRows(single, multi, posted, options.facetLimit), without, withoutWords: 0 };
   }
 
   private page(matches: Bitset, total: number, query: IndexQuery | undefined, options: { ranked: boolean; limit: number; offset: number }): number[] {
@@ -922,6 +1068,55 @@ export class SearchIndex {
     const city = spread(this.multi.city.dict.values.length, this.placeStart, this.placeSplit);
     const country = spread(this.multi.country.dict.values.length, this.placeSplit, this.placeStart.subarray(1));
     this.placeSpread = { combos: places, entries: city.combos.length + country.combos.length, city, country };
+    this.runPlaces = {
+      city: this.summarize(this.multi.city.dict.values.length, this.placeStart, this.placeSplit),
+      country: this.summarize(this.multi.country.dict.values.length, this.placeSplit, this.placeStart.subarray(1)),
+    };
+    this.runView = undefined;
+  }
+
+  /** Per run, how many of its jobs hold each value of a places list (places combo p's values: placeValues from[p] to to[p]). */
+  private summarize(values: number, from: Int32Array, to: Int32Array): Summary {
+    const runs = this.runCombo.length;
+    const start = new Int32Array(runs + 1);
+    let codes = new Uint16Array(runs * 4);
+    let counts = new Int32Array(runs * 4);
+    const tally = new Int32Array(values);
+    const touched = new Int32Array(values);
+    const { placeCombo, placeValues, runStart } = this;
+    let n = 0;
+    for (let r = 0; r < runs; r++) {
+      let distinct = 0;
+      for (let d = runStart[r]!, end = runStart[r + 1]!; d < end; d++) {
+        const p = placeCombo[d]!;
+        for (let i = from[p]!, last = to[p]!; i < last; i++) {
+          const v = placeValues[i]!;
+          if (tally[v] === 0) touched[distinct++] = v;
+          tally[v]!++;
+        }
+      }
+      codes = grown(codes, n + distinct);
+      counts = grown(counts, n + distinct);
+      for (let i = 0; i < distinct; i++) {
+        const v = touched[i]!;
+        codes[n] = v;
+        counts[n++] = tally[v]!;
+        tally[v] = 0;
+      }
+      start[r + 1] = n;
+    }
+    return { start, codes: codes.slice(0, n), counts: counts.slice(0, n) };
+  }
+
+  /** How many jobs of each run are visible (counted once per visible set and build). */
+  private visibleInRuns(visible: Bitset): Int32Array {
+    const view = this.runView;
+    if (view && view.visible === visible && view.runStart === this.runStart) return view.counts;
+    const start = this.runStart;
+    const counts = new Int32Array(this.runCombo.length);
+    for (let r = 0; r < counts.length; r++) counts[r] = countRange(visible, start[r]!, start[r + 1]!);
+    this.runView = { visible, runStart: start, counts };
+    return counts;
   }
 
   /** The `k` newest members of the set from dense number `from` on, by scanning them. */
@@ -979,9 +1174,8 @@ export class SearchIndex {
     const single = Object.fromEntries(SINGLE.map((f) => [f, new Int32Array(this.single[f].dict.values.length)])) as Record<SingleFacet, Int32Array>;
     const multi = Object.fromEntries(MULTI.map((f) => [f, new Int32Array(this.multi[f].dict.values.length)])) as Record<MultiFacet, Int32Array>;
     const posted = new Int32Array(3);
-    const into = { single, multi, posted };
-    this.countCodes(matches, members, into.single, SINGLE);
-    this.countPlaces(matches, members, into.multi, MULTI);
+    this.countCodes(matches, members, single, SINGLE);
+    this.countPlaces(matches, members, multi, MULTI);
     this.countPosted(matches, members, posted, options.now);
     for (const facet of keys) {
       if (facet === 'near' || facet === 'pay') continue;
@@ -997,6 +1191,11 @@ export class SearchIndex {
         this.countCodes(set, setMembers, single, [facet]);
       }
     }
+    return this.facetRows(single, multi, posted, options.facetLimit);
+  }
+
+  /** The facets' rows from their counts: non-zero, most first (then by value), at most `facetLimit` (every team). */
+  private facetRows(single: Record<SingleFacet, Int32Array>, multi: Record<MultiFacet, Int32Array>, posted: Int32Array, facetLimit: number): IndexResult['facets'] {
     const rows = (dict: Dictionary, into: Int32Array, limit: number) =>
       dict.values
         .map((value, code) => ({ value, count: into[code]! }))
@@ -1005,12 +1204,12 @@ export class SearchIndex {
         .slice(0, limit);
     return {
       team: rows(this.single.team.dict, single.team, Infinity),
-      category: rows(this.single.category.dict, single.category, options.facetLimit),
-      city: rows(this.multi.city.dict, multi.city, options.facetLimit),
-      country: rows(this.multi.country.dict, multi.country, options.facetLimit),
-      workplace: rows(this.single.workplace.dict, single.workplace, options.facetLimit),
-      type: rows(this.single.type.dict, single.type, options.facetLimit),
-      level: rows(this.single.level.dict, single.level, options.facetLimit),
+      category: rows(this.single.category.dict, single.category, facetLimit),
+      city: rows(this.multi.city.dict, multi.city, facetLimit),
+      country: rows(this.multi.country.dict, multi.country, facetLimit),
+      workplace: rows(this.single.workplace.dict, single.workplace, facetLimit),
+      type: rows(this.single.type.dict, single.type, facetLimit),
+      level: rows(this.single.level.dict, single.level, facetLimit),
       posted: ['1', '7', '30'].map((value, i) => ({ value, count: posted[i]! })),
     };
   }
@@ -1098,6 +1297,15 @@ export class SearchIndex {
     } else {
       this.tally(set, 0, this.codeCombo, table);
     }
+    this.spreadCodes(table, counts, facets);
+  }
+
+  /** Adds each codes combo's count (in `table`) to its values of `facets`. */
+  private spreadCodes(table: Int32Array, counts: Record<SingleFacet, Int32Array>, facets: readonly SingleFacet[]): void {
+    const combos = this.codeComboIds.size;
+    const comboCodes = this.comboCodes;
+    const columns = facets.map((f) => SINGLE.indexOf(f));
+    const targets = facets.map((f) => counts[f]);
     for (let c = 0; c < combos; c++) {
       const n = table[c]!;
       if (n === 0) continue;
@@ -1130,6 +1338,20 @@ export class SearchIndex {
     }
     const table = this.comboTable('place');
     this.tally(set, 0, this.placeCombo, table);
+    this.spreadPlaces(table, counts, facets);
+  }
+
+  /**
+   * Adds each places combo's count (in `table`) to its cities and countries: the combos known at
+   * the last build gathered into each value, those added since added to theirs.
+   */
+  private spreadPlaces(table: Int32Array, counts: Record<MultiFacet, Int32Array>, facets: readonly MultiFacet[]): void {
+    const combos = this.placeComboIds.size;
+    const { placeStart, placeSplit, placeValues } = this;
+    const city = facets.includes('city') ? counts.city : undefined;
+    const country = facets.includes('country') ? counts.country : undefined;
+    const spread = this.placeSpread;
+    const built = spread?.combos ?? 0;
     if (spread) {
       if (city) gather(spread.city, table, city);
       if (country) gather(spread.country, table, country);
@@ -1154,10 +1376,11 @@ export class SearchIndex {
 
   /**
    * Adds the jobs of `set` posted within 1, 7 and 30 days of `now` to `posted`: a small set job
-   * by job, a large one as its intersections with the jobs posted since each threshold.
+   * by job, a large one as its intersections with the jobs posted since each threshold, over the
+   * words its members lie in (fromWord to toWord).
    */
-  private countPosted(set: Bitset, members: number, posted: Int32Array, now: number): void {
-    if (members * COST.member < set.length * COST.word) {
+  private countPosted(set: Bitset, members: number, posted: Int32Array, now: number, fromWord = 0, toWord = set.length): void {
+    if (members * COST.member < (toWord - fromWord) * COST.word) {
       const edges = postedEdges(now);
       const buckets = this.postedCounts.fill(0);
       const { postedSecond, postedAt } = this;
@@ -1171,7 +1394,7 @@ export class SearchIndex {
     let inDay = 0;
     let inWeek = 0;
     let inMonth = 0;
-    for (let w = 0; w < set.length; w++) {
+    for (let w = fromWord; w < toWord; w++) {
       // Each threshold's jobs include the next one's.
       const x = set[w]! & month[w]!;
       if (x === 0) continue;
@@ -1226,6 +1449,13 @@ function postedBucket(edges: ReturnType<typeof postedEdges>, second: number, pos
   if (second !== edges.day && second !== edges.week && second !== edges.month) return +(second > edges.day) + +(second > edges.week) + +(second > edges.month);
   const at = postedAt[d]!;
   return +(at >= edges.exact[0]) + +(at >= edges.exact[1]) + +(at >= edges.exact[2]);
+}
+
+/** Per run r, the values met in its jobs and how many jobs hold each: `codes[i]`, `counts[i]` for i from start[r] to start[r + 1]. */
+interface Summary {
+  start: Int32Array;
+  codes: Uint16Array;
+  counts: Int32Array;
 }
 
 /** For each value of a facet, the combos that hold it: `combos[start[v]]` to `combos[start[v + 1]]`. */
