@@ -1304,6 +1304,19 @@ export class SearchIndex {
   private spreadCodes(table: Int32Array, counts: Record<SingleFacet, Int32Array>, facets: readonly SingleFacet[]): void {
     const combos = this.codeComboIds.size;
     const comboCodes = this.comboCodes;
+    if (facets.length === CODES) {
+      // Every facet (a search's matches): written out, as a loop per combo costs twice as much.
+      const [a, b, c, d, e] = SINGLE.map((f) => counts[f]) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+      for (let combo = 0, at = 0; combo < combos; combo++, at += CODES) {
+        const n = table[combo]!;
+        a[comboCodes[at]!]! += n;
+        b[comboCodes[at + 1]!]! += n;
+        c[comboCodes[at + 2]!]! += n;
+        d[comboCodes[at + 3]!]! += n;
+        e[comboCodes[at + 4]!]! += n;
+      }
+      return;
+    }
     const columns = facets.map((f) => SINGLE.indexOf(f));
     const targets = facets.map((f) => counts[f]);
     for (let c = 0; c < combos; c++) {
