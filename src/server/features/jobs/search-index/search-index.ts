@@ -723,9 +723,12 @@ export class SearchIndex {
     return set;
   }
 
-  /** The jobs that match a query's words, among `among`. */
-  private matching(query: IndexQuery, among: Bitset): Bitset {
-    const out = this.take(among);
+  /**
+   * The jobs that match a query's words, among `among`, and how many when that came out of the
+   * last pass (included terms only: each intersection counts as it goes, so a one-word search
+   * reads the visible set and the word's set once, not to copy, intersect and count).
+   */
+  private matching(query: IndexQuery, among: Bitset): [Bitset, number | undefined] {
     const termSet = (alternatives: Array<TsNode | undefined>): Bitset | undefined => {
       const present = alternatives.filter((a): a is TsNode => a !== undefined);
       if (present.length === 0) return undefined;
@@ -735,16 +738,28 @@ export class SearchIndex {
     const exclude = query.exclude.map(termSet);
     const indexed = query.include.length + query.exclude.length;
     // PostgreSQL drops empty parts of `a && !!b`; a query left with nothing at all matches nothing.
-    if (indexed > 0 && [...include, ...exclude].every((s) => s === undefined)) return this.take();
-    for (const s of include) if (s) andInto(out, s);
-    for (const s of exclude) if (s) andNotInto(out, s);
+    if (indexed > 0 && [...include, ...exclude].every((s) => s === undefined)) return [this.take(), 0];
+    const out = include.some((s) => s !== undefined) ? this.blank() : this.take(among);
+    let members: number | undefined;
+    let from = among;
+    for (const s of include) {
+      if (!s) continue;
+      members = andCount(out, from, s);
+      from = out;
+    }
+    for (const s of exclude) {
+      if (!s) continue;
+      andNotInto(out, s);
+      members = undefined;
+    }
     if (query.titleInclude.length || query.titleExclude.length) {
       forEach(out, (d) => {
         const title = this.titles[d]!;
         if (!query.titleInclude.every((r) => r.test(title)) || query.titleExclude.some((r) => r.test(title))) remove(out, d);
       });
+      members = undefined;
     }
-    return out;
+    return [out, members];
   }
 
   /** The jobs each filter allows. Only read: a filter of one value is that value's own set. */
@@ -811,13 +826,13 @@ export class SearchIndex {
     try {
       const visible = this.visible(options.now);
       if (!query && this.byRunsFits(filters)) return this.searchByRuns(filters, visible, options);
-      const base = query ? this.matching(query, visible) : visible;
+      const [base, counted] = query ? this.matching(query, visible) : [visible, undefined];
       const sets = this.filterSets(filters, options.now);
       const keys = Object.keys(sets) as FilterKey[];
       // The jobs every filter but one allows (only read), and how many.
       const allBut = (except: FilterKey | undefined, from: Bitset = base): [Bitset, number] => {
         const others = keys.filter((key) => key !== except);
-        if (others.length === 0) return [from, count(from)];
+        if (others.length === 0) return [from, from === base && counted !== undefined ? counted : count(from)];
         const out = this.blank();
         let members = andCount(out, from, sets[others[0]!]!);
         for (const key of others.slice(1)) members = andCount(out, out, sets[key]!);
@@ -1407,16 +1422,15 @@ export class SearchIndex {
     let inDay = 0;
     let inWeek = 0;
     let inMonth = 0;
+    // Each threshold's jobs include the next one's. No branch on empty words: whether a word of a
+    // broad set has a job of the week is a coin toss the processor mispredicts (0.26 ms against
+    // 0.17 ms for a million jobs, three popcounts a word).
     for (let w = fromWord; w < toWord; w++) {
-      // Each threshold's jobs include the next one's.
       const x = set[w]! & month[w]!;
-      if (x === 0) continue;
-      inMonth += popcount32(x);
       const y = x & week[w]!;
-      if (y === 0) continue;
+      inMonth += popcount32(x);
       inWeek += popcount32(y);
-      const z = y & day[w]!;
-      if (z !== 0) inDay += popcount32(z);
+      inDay += popcount32(y & day[w]!);
     }
     posted[0]! += inDay;
     posted[1]! += inWeek;
