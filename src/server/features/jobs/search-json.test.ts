@@ -95,6 +95,19 @@ describe('the JSON of a search answer', () => {
     expect(JSON.parse(json(second)).jobs[0].excerpt).toBe('… other wörds');
   });
 
+  it('reuses a job’s escaped excerpt only while the excerpt is the same', () => {
+    const remember = summaryPiecesCache();
+    const job = aJob();
+    const other = aJob();
+    const excerpts = ['Zürich “opening”', 'Zürich “opening”', 'highlighted: Zürich', 'Zürich “opening”', 'Zürich “opening”', ''];
+    for (const [i, excerpt] of excerpts.entries()) {
+      // Another job before it, of another length each time, writes over where the last answer had this job's excerpt.
+      const before = remember(other, summary({ id: 2, excerpt: `other ${'y'.repeat(i * 37)}` }));
+      const result = answer(i % 2 ? [before, remember(job, summary({ excerpt }))] : [remember(job, summary({ excerpt })), before]);
+      expect(json(result)).toBe(asciiJson(result));
+    }
+  });
+
   it('keeps pieces per cache, so two searches with different public URLs never share them', () => {
     const job = aJob();
     const one = summaryPiecesCache()(job, summary({ url: 'https://one.test/jobs/7/x' }));

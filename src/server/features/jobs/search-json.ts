@@ -45,9 +45,16 @@ class AsciiWriter {
     return scratch;
   }
 
-  /** Text already in ASCII: a character is a byte. */
+  /** Text already in ASCII: a character is a byte. Short text is copied here, not through a call into Node. */
   ascii(text: string): void {
-    this.at += this.room(text.length).write(text, this.at, 'latin1');
+    const scratch = this.room(text.length);
+    if (text.length > 32) {
+      this.at += scratch.write(text, this.at, 'latin1');
+      return;
+    }
+    let at = this.at;
+    for (let i = 0; i < text.length; i++) scratch[at++] = text.charCodeAt(i);
+    this.at = at;
   }
 
   copy(bytes: Buffer): void {
@@ -63,13 +70,35 @@ class AsciiWriter {
       const code = text.charCodeAt(i);
       if (code >= 0x20 && code < 0x80 && code !== QUOTE && code !== BACKSLASH) {
         scratch[at++] = code;
+      } else if (code === QUOTE || code === BACKSLASH) {
+        scratch[at++] = BACKSLASH;
+        scratch[at++] = code;
       } else {
         const short = SHORT_ESCAPES[code];
-        at += scratch.write(short ?? `\\u${code.toString(16).padStart(4, '0')}`, at, 'latin1');
+        scratch[at++] = BACKSLASH;
+        if (short !== undefined) {
+          scratch[at++] = short;
+        } else {
+          scratch[at++] = U;
+          scratch[at++] = HEX[code >> 12]!;
+          scratch[at++] = HEX[(code >> 8) & 15]!;
+          scratch[at++] = HEX[(code >> 4) & 15]!;
+          scratch[at++] = HEX[code & 15]!;
+        }
       }
     }
     scratch[at++] = QUOTE;
     this.at = at;
+  }
+
+  /** Where the next byte goes, to `copyFrom` later. */
+  get length(): number {
+    return this.at;
+  }
+
+  /** A copy of the bytes written since `from`, to keep. */
+  copyFrom(from: number): Buffer {
+    return Buffer.from(AsciiWriter.scratch.subarray(from, this.at));
   }
 
   bytes(): Buffer {
@@ -81,13 +110,23 @@ class AsciiWriter {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-/** The escapes JSON.stringify writes in their short form. */
-const SHORT_ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r' };
+const U = 0x75;
+/** Lower-case hex digits as bytes, as JSON.stringify writes `\uXXXX`. */
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** The control characters JSON.stringify escapes in short form, by code: the letter after the backslash. */
+const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 
 /** A summary's JSON before and after its excerpt, the one field that depends on the query. */
 interface SummaryPieces {
   head: Buffer;
   tail: Buffer;
+  /**
+   * The last excerpt written for this job and its escaped bytes: most searches that show a job
+   * show the same excerpt (every search without words shows the opening of the description), so
+   * it is copied rather than escaped again.
+   */
+  excerpt?: string;
+  excerptJson?: Buffer;
 }
 
 /**
@@ -132,7 +171,14 @@ function writeJobs(out: AsciiWriter, jobs: JobSummary[]): void {
     const kept = (job as WithPieces)[PIECES];
     if (kept) {
       out.copy(kept.head);
-      out.jsonString(job.excerpt);
+      if (kept.excerpt === job.excerpt) {
+        out.copy(kept.excerptJson!);
+      } else {
+        const from = out.length;
+        out.jsonString(job.excerpt);
+        kept.excerpt = job.excerpt;
+        kept.excerptJson = out.copyFrom(from);
+      }
       out.copy(kept.tail);
     } else {
       out.ascii(asciiJson(job));
