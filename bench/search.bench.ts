@@ -18,6 +18,7 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../src/server/db/client.ts';
@@ -29,6 +30,9 @@ import { createSearchIndexSync } from '../src/server/features/jobs/search-index/
 import { createJobSearch, type JobSearch } from '../src/server/features/jobs/search.service.ts';
 import { searchParamsSchema } from '../src/shared/contracts/search.ts';
 import { machineFacts } from './support/machine.ts';
+
+// The floor runs under the server's V8 settings: `dayone serve` turns allocation-site pretenuring off.
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 const ENGINE = (process.env.BENCH_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
 const JOBS = Number(process.env.BENCH_JOBS ?? (ENGINE === 'pglite' ? 100_000 : 1_000_000));
@@ -294,7 +298,7 @@ await writeFile(
       slices: SLICES,
       indexLoad: load,
       notes:
-        'http = GET /api/v1/jobs on the real server (`dayone serve` with WEB_CONCURRENCY=serverProcesses, each process holding its own index) with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index after checking the catalogue version (a read per search on a server; on PGlite, which hears its own commits, a read only after a change); requests cycle through the listed queries; the client (autocannon) runs in a process of its own, so its pauses are not those of the bench process, which holds the floor index, and its percentiles are exact, from the latency of every answer (as for the floor), not from the whole-millisecond histogram of autocannon. floor = the same search service in-process at the same concurrency, no HTTP, on its own copy of the database. Each of the `rounds` rounds runs every class as floor and HTTP in turn, in `slices` slices of each (durationSeconds in all per side, percentiles over every latency of the slices), so both sides see the same spells of the VM; per class, `http` and `floor` are the runs with the median p95, httpToFloorP95 is the median of the ratios of the rounds, and every round is listed. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
+        'http = GET /api/v1/jobs on the real server (`dayone serve` with WEB_CONCURRENCY=serverProcesses, each process holding its own index) with its result cache off (SEARCH_CACHE_ENTRIES=0), so every request searches the in-memory index after checking the catalogue version (a read per search on a server; on PGlite, which hears its own commits, a read only after a change); requests cycle through the listed queries; the client (autocannon) runs in a process of its own, so its pauses are not those of the bench process, which holds the floor index, and its percentiles are exact, from the latency of every answer (as for the floor), not from the whole-millisecond histogram of autocannon. floor = the same search service in-process at the same concurrency, no HTTP, on its own copy of the database, under the V8 settings of the server (allocation-site pretenuring off, as `dayone serve` runs). Each of the `rounds` rounds runs every class as floor and HTTP in turn, in `slices` slices of each (durationSeconds in all per side, percentiles over every latency of the slices), so both sides see the same spells of the VM; per class, `http` and `floor` are the runs with the median p95, httpToFloorP95 is the median of the ratios of the rounds, and every round is listed. sqlAlone = the single-statement SQL search (used only while the index loads), each query once, one at a time. indexLoad = loading the index from the database at start.',
       machine: machineFacts(),
       classes: results,
     },
