@@ -41,6 +41,12 @@ describe('helmetHeaders', () => {
     expect(helmetHeaders(options)).toEqual(expected);
   });
 
+  it('refuses a directive made per request, which one set of headers cannot hold', () => {
+    const nonce = () => "'nonce-abc'";
+    expect(() => helmetHeaders({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'", nonce] } } })).toThrow(/per request/);
+    expect(() => helmetHeaders({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'"] } } })).not.toThrow();
+  });
+
   it('refuses options helmet refuses, when the app starts', () => {
     expect(() => helmetHeaders({ contentSecurityPolicy: { directives: { 'default-src': ["'self'"], defaultSrc: ["'none'"] } } })).toThrow();
   });

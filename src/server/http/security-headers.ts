@@ -4,9 +4,15 @@ import helmet, { type HelmetOptions } from 'helmet';
 /**
  * The headers helmet would set with these options, worked out once: helmet's middleware is run
  * against a response that only records them. Its headers do not depend on the request, so every
- * answer can carry the same set without running twelve middleware functions per request.
+ * answer can carry the same set without running twelve middleware functions per request. A
+ * directive made per request (a function, as for a nonce) cannot be worked out once: it is refused.
  */
 export function helmetHeaders(options: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
+  const csp = options.contentSecurityPolicy;
+  const directives = csp && typeof csp === 'object' ? Object.values(csp.directives ?? {}) : [];
+  if (directives.some((value) => typeof value === 'function' || (Array.isArray(value) && value.some((part) => typeof part === 'function')))) {
+    throw new Error('A Content-Security-Policy directive made per request (a nonce) needs helmet’s middleware on each request.');
+  }
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: number | string | readonly string[]) {
