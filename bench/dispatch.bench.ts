@@ -79,7 +79,7 @@ async function main() {
         durationSeconds: SECONDS,
         idealLatencyMs: ideal,
         notes:
-          'A bare node:http server spending costMsPerRequest of CPU per request, driven by autocannon. nodeOrder = requests handled as Node reads them (epoll order); fair = through dispatchFairly (one request per event-loop turn, the connection served longest ago first). idealLatencyMs = connections × cost, what every request waits when callers take strict turns. autocannon records whole milliseconds.',
+          'A bare node:http server spending costMsPerRequest of CPU per request, driven by autocannon. nodeOrder = requests handled as Node reads them (epoll order); fair = through dispatchFairly (each event-loop turn takes every request waiting when it begins, the connection served longest ago first). idealLatencyMs = connections × cost, what every request waits when callers take strict turns. autocannon records whole milliseconds.',
         machine: machineFacts(),
         rounds,
       },

@@ -22,15 +22,19 @@ describe('the turn queue', () => {
 });
 
 describe('fair dispatch', () => {
-  it('serves the connection that was served longest ago first, one request per event-loop turn', async () => {
+  it('serves the connection that was served longest ago first, every waiting request in one event-loop turn', async () => {
     const server = createServer();
     const handled: string[] = [];
-    server.on('request', (request: IncomingMessage & { name: string }) => handled.push(request.name));
+    const turns: number[] = [];
     let clock = 0;
+    server.on('request', (request: IncomingMessage & { name: string }) => {
+      handled.push(request.name);
+      turns.push(clock);
+    });
     dispatchFairly(server, () => clock);
     const [a, b, c] = [{}, {}, {}];
 
-    // First requests on three connections, seen at 1, 2, 3: handed on in that order, at 10, 11, 12.
+    // First requests on three connections, seen at 1, 2, 3: handed on together in the next turn, in that order.
     for (const [socket, name] of [[a, 'a1'], [b, 'b1'], [c, 'c1']] as const) {
       clock++;
       server.emit('request', fakeRequest(socket, name), fakeResponse);
@@ -38,20 +42,49 @@ describe('fair dispatch', () => {
     expect(handled).toEqual([]);
     clock = 10;
     await nextTurn();
-    expect(handled).toEqual(['a1']);
-    clock = 11;
-    await nextTurn();
-    clock = 12;
-    await nextTurn();
     expect(handled).toEqual(['a1', 'b1', 'c1']);
+    expect(turns).toEqual([10, 10, 10]);
 
     // Next requests reach the server as c, b, a (the order epoll may report them in), and a new
     // connection d comes last: a was served longest ago, so it goes first; d waits its turn.
+    // Served again one at a time: a at 11, b at 12, c at 13.
+    for (const [socket, name, at] of [[a, 'a2', 11], [b, 'b2', 12], [c, 'c2', 13]] as const) {
+      clock = at;
+      server.emit('request', fakeRequest(socket, name), fakeResponse);
+      await nextTurn();
+    }
+    expect(handled.slice(3)).toEqual(['a2', 'b2', 'c2']);
     const d = {};
     clock = 20;
-    for (const [socket, name] of [[c, 'c2'], [b, 'b2'], [a, 'a2'], [d, 'd1']] as const) server.emit('request', fakeRequest(socket, name), fakeResponse);
-    for (let i = 0; i < 4; i++) await nextTurn();
-    expect(handled.slice(3)).toEqual(['a2', 'b2', 'c2', 'd1']);
+    for (const [socket, name] of [[c, 'c3'], [b, 'b3'], [a, 'a3'], [d, 'd1']] as const) server.emit('request', fakeRequest(socket, name), fakeResponse);
+    expect(handled).toHaveLength(6);
+    await nextTurn();
+    expect(handled.slice(6)).toEqual(['a3', 'b3', 'c3', 'd1']);
+  });
+
+  it('leaves a request that arrives during a turn to the next turn, ahead of connections served since', async () => {
+    const server = createServer();
+    const handled: string[] = [];
+    let clock = 0;
+    const [a, b, c] = [{}, {}, {}];
+    server.on('request', (request: IncomingMessage & { name: string }) => {
+      handled.push(request.name);
+      // While b1 is handled, a request comes in on c, whose connection was last served at 1.
+      if (request.name === 'b1') server.emit('request', fakeRequest(c, 'c2'), fakeResponse);
+    });
+    dispatchFairly(server, () => clock);
+    clock = 1;
+    server.emit('request', fakeRequest(c, 'c1'), fakeResponse);
+    await nextTurn();
+    clock = 5;
+    server.emit('request', fakeRequest(a, 'a1'), fakeResponse);
+    server.emit('request', fakeRequest(b, 'b1'), fakeResponse);
+    await nextTurn();
+    expect(handled).toEqual(['c1', 'a1', 'b1']);
+    clock = 9;
+    server.emit('request', fakeRequest(a, 'a2'), fakeResponse);
+    await nextTurn();
+    expect(handled).toEqual(['c1', 'a1', 'b1', 'c2', 'a2']);
   });
 
   it('keeps the order of requests pipelined on one connection', async () => {

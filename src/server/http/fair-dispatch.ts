@@ -16,15 +16,18 @@ interface Waiting {
 }
 
 /**
- * Hands the server's requests to its handler one per event-loop turn, the connection that was
- * served longest ago first.
+ * Hands the server's requests to its handler in turns: each turn of the event loop takes every
+ * request waiting when it begins, the connection that was served longest ago first.
  *
  * Node takes requests in the order epoll reports their sockets, and a socket served in one batch
  * stays near the front of the next while a socket whose request came a moment late goes to the
  * back: under load, with keep-alive clients, some requests wait two batches while others wait
  * one (p95 twice the median on a CPU-bound server). Ordering by the connection's last turn is
- * round robin across connections, so each waits about one batch. One request per turn also lets
- * the loop read new requests (and run timers) between two requests instead of after a batch.
+ * round robin across connections, so each waits about one batch. A request that arrives while a
+ * turn runs waits for the next turn, where its connection's old turn puts it ahead of the ones
+ * just served. Taking the whole queue in one turn, rather than one request a turn, spares an
+ * event-loop pass (timers, a poll) per request and runs the turn's handlers side by side: on the
+ * search API at 100k jobs, 7–12% more requests a second and a lower p95 (docs/search.md).
  *
  * Must be called before the server listens; it replaces the server's `request` listeners.
  */
@@ -41,14 +44,12 @@ export function dispatchFairly(server: Server, now: () => number = () => perform
 
   const next = () => {
     scheduled = false;
-    const waiting = queue.shift();
-    if (!waiting) return;
-    if (queue.size > 0) {
-      scheduled = true;
-      setImmediate(next);
+    // Only those waiting now: one that arrives meanwhile schedules the next turn itself.
+    for (let waiting = queue.size; waiting > 0; waiting--) {
+      const { request, response } = queue.shift()!;
+      lastTurn.set(request.socket, now());
+      handle(request, response);
     }
-    lastTurn.set(waiting.request.socket, now());
-    handle(waiting.request, waiting.response);
   };
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
