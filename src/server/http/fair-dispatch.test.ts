@@ -45,8 +45,6 @@ describe('fair dispatch', () => {
     expect(handled).toEqual(['a1', 'b1', 'c1']);
     expect(turns).toEqual([10, 10, 10]);
 
-    // Next requests reach the server as c, b, a (the order epoll may report them in), and a new
-    // connection d comes last: a was served longest ago, so it goes first; d waits its turn.
     // Served again one at a time: a at 11, b at 12, c at 13.
     for (const [socket, name, at] of [[a, 'a2', 11], [b, 'b2', 12], [c, 'c2', 13]] as const) {
       clock = at;
@@ -54,6 +52,8 @@ describe('fair dispatch', () => {
       await nextTurn();
     }
     expect(handled.slice(3)).toEqual(['a2', 'b2', 'c2']);
+    // Next requests reach the server as c, b, a (the order epoll may report them in), and a new
+    // connection d comes last: a was served longest ago, so it goes first; d waits its turn.
     const d = {};
     clock = 20;
     for (const [socket, name] of [[c, 'c3'], [b, 'b3'], [a, 'a3'], [d, 'd1']] as const) server.emit('request', fakeRequest(socket, name), fakeResponse);
@@ -69,8 +69,9 @@ describe('fair dispatch', () => {
     const [a, b, c] = [{}, {}, {}];
     server.on('request', (request: IncomingMessage & { name: string }) => {
       handled.push(request.name);
-      // While b1 is handled, a request comes in on c, whose connection was last served at 1.
-      if (request.name === 'b1') server.emit('request', fakeRequest(c, 'c2'), fakeResponse);
+      // While a1 is handled, a request comes in on c, whose connection was last served at 1: it
+      // waits for the next turn even so, and b1, which was waiting when this turn began, goes now.
+      if (request.name === 'a1') server.emit('request', fakeRequest(c, 'c2'), fakeResponse);
     });
     dispatchFairly(server, () => clock);
     clock = 1;

@@ -44,9 +44,10 @@ export function dispatchFairly(server: Server, now: () => number = () => perform
 
   const next = () => {
     scheduled = false;
-    // Only those waiting now: one that arrives meanwhile schedules the next turn itself.
-    for (let waiting = queue.size; waiting > 0; waiting--) {
-      const { request, response } = queue.shift()!;
+    // Those waiting now, in turn order; one that arrives meanwhile schedules the next turn itself.
+    const turn: Waiting[] = [];
+    while (queue.size > 0) turn.push(queue.shift()!);
+    for (const { request, response } of turn) {
       lastTurn.set(request.socket, now());
       handle(request, response);
     }
